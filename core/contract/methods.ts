@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import {
+  ColumnFilter,
+  ColumnType,
+  Dataset,
+  DatasetProfile,
+  DatasetVersion,
+  Id,
+  ImportPreview,
+  Job,
+  Project,
+  RowWindow,
+  SortKey,
+  SourceFormat,
+} from './schemas.js';
+
+interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
+  readonly doc: string;
+  readonly params: P;
+  readonly result: R;
+}
+
+function method<P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>): MethodSpec<P, R> {
+  return spec;
+}
+
+const NoParams = z.object({}).strict();
+
+/** Largest row window one request may ask for; the grid asks for far fewer. */
+export const maxRowWindow = 5_000;
+
+const ImportOptions = z
+  .object({
+    /** Override the inferred format (by default taken from the extension, then the content). */
+    format: SourceFormat.optional(),
+    /** Override inferred types, column name → type. */
+    columnTypes: z.record(z.string(), ColumnType).optional(),
+    /** Field separator for delimited text; sniffed when absent. */
+    delimiter: z.string().min(1).max(4).optional(),
+    /** Text encoding of delimited files. */
+    encoding: z.enum(['utf-8', 'utf-16', 'latin-1']).optional(),
+  })
+  .strict();
+export type ImportOptions = z.infer<typeof ImportOptions>;
+
+/** Every method of the engine, declared once. Transports and the typed client derive from this map. */
+export const methods = {
+  'engine.info': method({
+    doc: 'Versions, the workspace folder, and which transport the caller is on.',
+    params: NoParams,
+    result: z.object({
+      orchardVersion: z.string(),
+      workspace: z.string(),
+      duckdbVersion: z.string(),
+      mode: z.enum(['in-process', 'browser', 'desktop']),
+    }),
+  }),
+  'projects.create': method({
+    doc: 'Create a project; names are unique.',
+    params: z.object({ name: z.string().trim().min(1).max(120) }).strict(),
+    result: Project,
+  }),
+  'projects.list': method({
+    doc: 'All projects, oldest first.',
+    params: NoParams,
+    result: z.array(Project),
+  }),
+  'datasets.inspect': method({
+    doc: 'Read the head of a file and say how it would import: format, columns, inferred types, a few rows.',
+    params: z.object({ path: z.string().min(1).max(4096), options: ImportOptions.optional() }).strict(),
+    result: ImportPreview,
+  }),
+  'datasets.import': method({
+    doc: 'Import a file as a new dataset version (or return the existing one when unchanged); runs as a job.',
+    params: z
+      .object({
+        projectId: Id,
+        path: z.string().min(1).max(4096),
+        /** Dataset to add a version to; defaults to the file name without extension. */
+        datasetName: z.string().trim().min(1).max(120).optional(),
+        options: ImportOptions.optional(),
+      })
+      .strict(),
+    result: z.object({ jobId: Id }),
+  }),
+  'datasets.list': method({
+    doc: 'Datasets of a project with their version counts.',
+    params: z.object({ projectId: Id }).strict(),
+    result: z.array(Dataset),
+  }),
+  'datasets.versions': method({
+    doc: 'Versions of a dataset, newest first.',
+    params: z.object({ datasetId: Id }).strict(),
+    result: z.array(DatasetVersion),
+  }),
+  'datasets.version': method({
+    doc: 'One dataset version with its schema and source.',
+    params: z.object({ versionId: Id }).strict(),
+    result: DatasetVersion,
+  }),
+  'datasets.profile': method({
+    doc: 'The stored column profile of a dataset version.',
+    params: z.object({ versionId: Id }).strict(),
+    result: DatasetProfile,
+  }),
+  'datasets.rows': method({
+    doc: 'A window of rows of a version, optionally sorted and filtered per column.',
+    params: z
+      .object({
+        versionId: Id,
+        offset: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        limit: z.number().int().positive().max(maxRowWindow),
+        sort: z.array(SortKey).max(8).optional(),
+        filters: z.array(ColumnFilter).max(32).optional(),
+      })
+      .strict(),
+    result: RowWindow,
+  }),
+  'jobs.get': method({
+    doc: 'One job with its status, progress and result or error.',
+    params: z.object({ jobId: Id }).strict(),
+    result: Job,
+  }),
+  'jobs.list': method({
+    doc: 'Recent jobs, newest first.',
+    params: z.object({ limit: z.number().int().positive().max(500).optional() }).strict(),
+    result: z.array(Job),
+  }),
+  'jobs.cancel': method({
+    doc: 'Ask a queued or running job to stop; answers with the job as it is now.',
+    params: z.object({ jobId: Id }).strict(),
+    result: Job,
+  }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
