@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-// The published entry point: runs the compiled CLI (built by `npm run build`, which `npm ci` runs via `prepare`).
-import '../dist/core/cli/main.js';
+// The `orchard` command: runs the compiled CLI (`npm ci` builds it through the `prepare` script).
+import { runCli } from '../dist/core/cli/main.js';
+
+await runCli(process.argv);

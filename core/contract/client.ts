@@ -26,8 +26,10 @@ export class RpcError extends Error {
 
 type DomainOf<M extends string> = M extends `${infer D}.${string}` ? D : never;
 type VerbsOf<D extends string> = Extract<MethodName, `${D}.${string}`> extends `${D}.${infer V}` ? V : never;
+// A method whose params are all optional may be called with none.
 type Call<M extends MethodName> =
-  object extends ParamsOf<M>
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  {} extends ParamsOf<M>
     ? (params?: ParamsOf<M>) => Promise<ResultOf<M>>
     : (params: ParamsOf<M>) => Promise<ResultOf<M>>;
 

@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CancelledError, InvalidInputError } from '../contract/errors.js';
+import type { ImportOptions } from '../contract/methods.js';
+import type { Column, ColumnType, SourceFormat } from '../contract/schemas.js';
+import { analyseStringColumns, describeColumns, mostlyNumericWarnings, toColumns } from './column-analysis.js';
+import type { StagedColumn } from './column-analysis.js';
+import { storageKind, storageTypeFor } from './column-types.js';
+import { runLongQuery, throwIfAborted, withConnection } from './duck.js';
+import { fileLabel, isInterrupt, mapReadError } from './errors.js';
+import { openSourceFile } from './formats.js';
+import { assertOverridesExist, globSafePath, planScan } from './source-scan.js';
+import { dropStage, newStageTableName, stageSource } from './stage.js';
+import { quoteIdent, quoteLiteral } from './sql.js';
+
+/** The stable row id every snapshot carries first: the record's 0-based position in the source. */
+export const rowIdColumn = '_row_id';
+
+export interface ImportToSnapshotOptions {
+  readonly db: DuckDBInstance;
+  readonly sourcePath: string;
+  /** Where to write the Parquet snapshot; its folder is also used for staging links. */
+  readonly outputPath: string;
+  readonly options?: ImportOptions | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Fraction 0..1 of the whole import and what it is doing. */
+  readonly onProgress?: ((fraction: number, message: string) => void) | undefined;
+}
+
+export interface ImportedSnapshot {
+  readonly format: SourceFormat;
+  /** The snapshot's columns after `_row_id`, which is not listed. */
+  readonly columns: Column[];
+  readonly rowCount: number;
+  readonly warnings: string[];
+}
+
+/** Share of the progress bar each phase takes; reading dominates. */
+const phase = { read: 0.6, analyse: 0.7, write: 1 } as const;
+
+/** How one staged column is written to the snapshot, and the type it ends up as. */
+interface OutputColumn {
+  readonly selectSql: string;
+  readonly storageType: string;
+}
+
+const nestedType = /\[|^STRUCT|^MAP|^UNION|^JSON/;
+
+function outputColumn(column: StagedColumn, override: ColumnType | undefined): OutputColumn {
+  const ident = quoteIdent(column.name);
+  if (override !== undefined) {
+    const target = storageTypeFor[override];
+    if (storageKind(column.duckType) === storageKind(target)) return { selectSql: ident, storageType: column.duckType };
+    return { selectSql: `CAST(${ident} AS ${target}) AS ${ident}`, storageType: target };
+  }
+  if (storageKind(column.duckType) !== 'other') return { selectSql: ident, storageType: column.duckType };
+  // Times, intervals, blobs and nested values are kept as text so every reader of a snapshot
+  // (profile, grid, training) deals with a small set of types.
+  const asText = nestedType.test(column.duckType) ? `CAST(to_json(${ident}) AS VARCHAR)` : `CAST(${ident} AS VARCHAR)`;
+  return { selectSql: `${asText} AS ${ident}`, storageType: 'VARCHAR' };
+}
+
+/**
+ * Overrides applied by CAST (formats other than delimited text) are checked first, so a value
+ * that does not convert is reported with its row and value instead of DuckDB's bare cast error.
+ */
+async function assertOverridesConvert(
+  connection: DuckDBConnection,
+  file: string,
+  table: string,
+  staged: readonly StagedColumn[],
+  overrides: Readonly<Record<string, ColumnType>>,
+): Promise<void> {
+  for (const column of staged) {
+    const override = overrides[column.name];
+    if (override === undefined) continue;
+    const target = storageTypeFor[override];
+    if (storageKind(column.duckType) === storageKind(target)) continue;
+    const ident = quoteIdent(column.name);
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*) OVER () AS bad, rowid, CAST(${ident} AS VARCHAR) FROM ${quoteIdent(table)} ` +
+        `WHERE ${ident} IS NOT NULL AND TRY_CAST(${ident} AS ${target}) IS NULL ORDER BY rowid LIMIT 1`,
+    );
+    const first = reader.getRowsJS()[0];
+    if (first === undefined) continue;
+    throw new InvalidInputError(
+      `${fileLabel(file)}: column \`${column.name}\` cannot be ${override}: ${String(first[0])} value(s) do not convert, ` +
+        `e.g. row ${String(first[1])}: '${String(first[2])}'. Choose another type (e.g. 'text') or fix the values.`,
+      { file, column: column.name, row: Number(first[1]), value: String(first[2]) },
+    );
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Best effort: the staging folder is swept by the caller's tmp cleanup anyway.
+  }
+}
+
+/**
+ * Imports a CSV, TSV, Parquet, JSON, JSON Lines or Arrow IPC file into one zstd Parquet snapshot
+ * whose first column is `_row_id`. DuckDB does all reading and writing (Arrow is streamed batch by
+ * batch), so the file is never held whole in JS memory. On cancel or error no output file is left.
+ */
+export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<ImportedSnapshot> {
+  const { db, sourcePath, outputPath, signal } = opts;
+  const report = (fraction: number, message: string): void => opts.onProgress?.(fraction, message);
+  const source = openSourceFile(sourcePath);
+  const stagingDir = path.dirname(outputPath);
+  fs.mkdirSync(stagingDir, { recursive: true });
+  const readPath = globSafePath(sourcePath, stagingDir);
+  const scan = planScan(source, opts.options, readPath);
+  const overrides = opts.options?.columnTypes ?? {};
+  const partialPath = `${outputPath}.partial`;
+  const label = fileLabel(sourcePath);
+
+  try {
+    return await withConnection(db, async (connection) => {
+      const table = newStageTableName();
+      try {
+        report(0, `Reading ${label}`);
+        await stageSource(connection, scan, sourcePath, table, {
+          signal,
+          onProgress: (fraction) => report(fraction * phase.read, `Reading ${label}`),
+        });
+        throwIfAborted(signal);
+        report(phase.read, 'Checking columns');
+        const staged = await describeColumns(connection, quoteIdent(table));
+        if (scan.headerNames === undefined) assertOverridesExist(sourcePath, overrides, staged.map((c) => c.name));
+        if (staged.some((column) => column.name === rowIdColumn)) {
+          throw new InvalidInputError(
+            `${label} has a column named \`${rowIdColumn}\`, which Orchard adds to every dataset. Rename that column and import again.`,
+            { file: sourcePath, column: rowIdColumn },
+          );
+        }
+        const countReader = await connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(table)}`);
+        const rowCount = Number(countReader.getRowsJS()[0]?.[0] ?? 0);
+        if (rowCount === 0) {
+          throw new InvalidInputError(
+            scan.headerNames === undefined
+              ? `${label} has no rows. Choose a file that has data.`
+              : `${label} has a header but no rows. Choose a file that has data below the header line.`,
+            { file: sourcePath },
+          );
+        }
+        await assertOverridesConvert(connection, sourcePath, table, staged, scan.headerNames === undefined ? overrides : {});
+        const stats = await analyseStringColumns(connection, table, staged);
+        const warnings = await mostlyNumericWarnings(connection, table, stats, new Set(Object.keys(overrides)));
+        throwIfAborted(signal);
+
+        const outputs = staged.map((column) => outputColumn(column, overrides[column.name]));
+        const columns = toColumns(staged, stats, overrides, (column) => outputs[staged.indexOf(column)]?.storageType ?? column.duckType);
+        report(phase.analyse, 'Writing snapshot');
+        const selectList = [`rowid AS ${quoteIdent(rowIdColumn)}`, ...outputs.map((output) => output.selectSql)].join(', ');
+        await runLongQuery(
+          connection,
+          `COPY (SELECT ${selectList} FROM ${quoteIdent(table)}) TO ${quoteLiteral(partialPath)} ` +
+            '(FORMAT parquet, COMPRESSION zstd)',
+          [],
+          { signal, onProgress: (fraction) => report(phase.analyse + fraction * (phase.write - phase.analyse), 'Writing snapshot') },
+        );
+        fs.renameSync(partialPath, outputPath);
+        report(1, 'Imported');
+        return { format: scan.format, columns, rowCount, warnings };
+      } finally {
+        await dropStage(connection, table);
+      }
+    });
+  } catch (error) {
+    removeQuietly(partialPath);
+    removeQuietly(outputPath);
+    if (signal?.aborted === true || isInterrupt(error)) throw new CancelledError('The import was cancelled.');
+    throw mapReadError(error, { file: sourcePath, overrides });
+  } finally {
+    if (readPath !== sourcePath) removeQuietly(readPath);
+  }
+}
