@@ -99,6 +99,7 @@ export type TopValue = z.infer<typeof TopValue>;
 export const ColumnProfile = z.object({
   name: z.string(),
   type: ColumnType,
+  /** Non-missing values (as pandas' `describe`); `count + missing` is the row count. */
   count: z.number().int().nonnegative(),
   missing: z.number().int().nonnegative(),
   distinct: z.number().int().nonnegative(),

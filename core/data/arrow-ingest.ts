@@ -97,7 +97,12 @@ export async function ingestArrow(
   connection: DuckDBConnection,
   file: string,
   table: string,
-  options: { readonly signal?: AbortSignal | undefined; readonly onProgress?: ((fraction: number) => void) | undefined },
+  options: {
+    readonly signal?: AbortSignal | undefined;
+    readonly onProgress?: ((fraction: number) => void) | undefined;
+    /** Stop after about this many rows (previews read only the head). */
+    readonly limit?: number | undefined;
+  },
 ): Promise<void> {
   const handle = await fs.promises.open(file, 'r');
   try {
@@ -129,12 +134,14 @@ export async function ingestArrow(
     const types = plans.map((plan) => plan.duckType);
     const batchTotal = reader.isFile() ? reader.numRecordBatches : undefined;
     let batchesDone = 0;
+    let rowsDone = 0;
     try {
       // Iterating the reader pulls one batch at a time from the file handle.
       for await (const batch of reader as AsyncIterable<RecordBatch>) {
         throwIfAborted(options.signal);
-        for (let start = 0; start < batch.numRows; start += chunkRows) {
-          const end = Math.min(batch.numRows, start + chunkRows);
+        const rowsWanted = Math.min(batch.numRows, (options.limit ?? Infinity) - rowsDone);
+        for (let start = 0; start < rowsWanted; start += chunkRows) {
+          const end = Math.min(rowsWanted, start + chunkRows);
           const chunk = DuckDBDataChunk.create(types, end - start);
           plans.forEach((plan, column) => {
             const vector = batch.getChildAt(column);
@@ -145,7 +152,9 @@ export async function ingestArrow(
           appender.appendDataChunk(chunk);
         }
         batchesDone++;
+        rowsDone += rowsWanted;
         if (batchTotal !== undefined && batchTotal > 0) options.onProgress?.(batchesDone / batchTotal);
+        if (rowsDone >= (options.limit ?? Infinity)) break;
       }
       appender.flushSync();
     } finally {

@@ -59,3 +59,13 @@ export function logicalTypeOf(duckType: string, cardinality?: { distinct: number
       return 'text';
   }
 }
+
+/** The type a staged column is stored as in the snapshot: the user's choice, else its own type, with
+ * anything outside the simple kinds (times, nested values, blobs) stored as VARCHAR. */
+export function snapshotStorageType(duckType: string, override: ColumnType | undefined): string {
+  if (override !== undefined) {
+    const target = storageTypeFor[override];
+    return storageKind(duckType) === storageKind(target) ? duckType : target;
+  }
+  return storageKind(duckType) === 'other' ? 'VARCHAR' : duckType;
+}

@@ -23,9 +23,6 @@ export async function openDuck(options: OpenDuckOptions): Promise<DuckDBInstance
     memory_limit: options.memoryLimit ?? '1GB',
     // `_row_id` is the position in the source file, so every read and write must keep file order.
     preserve_insertion_order: 'true',
-    // `connection.progress` stays at -1 unless progress tracking is on; printing it is not wanted.
-    enable_progress_bar: 'true',
-    enable_progress_bar_print: 'false',
     // Never reach for the network: extensions we need (parquet, json) are built in.
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
@@ -68,6 +65,12 @@ export async function runLongQuery(
 ): Promise<DuckDBMaterializedResult> {
   const { signal, onProgress } = options;
   throwIfAborted(signal);
+  if (onProgress !== undefined) {
+    // `connection.progress` stays at -1 unless progress tracking is on; these are per-connection
+    // settings (DuckDB refuses them in the instance config), and printing must stay off.
+    await connection.run('SET enable_progress_bar = true');
+    await connection.run('SET enable_progress_bar_print = false');
+  }
   const onAbort = (): void => connection.interrupt();
   signal?.addEventListener('abort', onAbort, { once: true });
   const timer =

@@ -6,7 +6,7 @@ import type { ImportOptions } from '../contract/methods.js';
 import type { Column, ColumnType, SourceFormat } from '../contract/schemas.js';
 import { analyseStringColumns, describeColumns, mostlyNumericWarnings, toColumns } from './column-analysis.js';
 import type { StagedColumn } from './column-analysis.js';
-import { storageKind, storageTypeFor } from './column-types.js';
+import { snapshotStorageType, storageKind, storageTypeFor } from './column-types.js';
 import { runLongQuery, throwIfAborted, withConnection } from './duck.js';
 import { fileLabel, isInterrupt, mapReadError } from './errors.js';
 import { openSourceFile } from './formats.js';
@@ -42,7 +42,6 @@ const phase = { read: 0.6, analyse: 0.7, write: 1 } as const;
 /** How one staged column is written to the snapshot, and the type it ends up as. */
 interface OutputColumn {
   readonly selectSql: string;
-  readonly storageType: string;
 }
 
 const nestedType = /\[|^STRUCT|^MAP|^UNION|^JSON/;
@@ -51,14 +50,14 @@ function outputColumn(column: StagedColumn, override: ColumnType | undefined): O
   const ident = quoteIdent(column.name);
   if (override !== undefined) {
     const target = storageTypeFor[override];
-    if (storageKind(column.duckType) === storageKind(target)) return { selectSql: ident, storageType: column.duckType };
-    return { selectSql: `CAST(${ident} AS ${target}) AS ${ident}`, storageType: target };
+    if (storageKind(column.duckType) === storageKind(target)) return { selectSql: ident };
+    return { selectSql: `CAST(${ident} AS ${target}) AS ${ident}` };
   }
-  if (storageKind(column.duckType) !== 'other') return { selectSql: ident, storageType: column.duckType };
+  if (storageKind(column.duckType) !== 'other') return { selectSql: ident };
   // Times, intervals, blobs and nested values are kept as text so every reader of a snapshot
   // (profile, grid, training) deals with a small set of types.
   const asText = nestedType.test(column.duckType) ? `CAST(to_json(${ident}) AS VARCHAR)` : `CAST(${ident} AS VARCHAR)`;
-  return { selectSql: `${asText} AS ${ident}`, storageType: 'VARCHAR' };
+  return { selectSql: `${asText} AS ${ident}` };
 }
 
 /**
@@ -152,7 +151,9 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
         throwIfAborted(signal);
 
         const outputs = staged.map((column) => outputColumn(column, overrides[column.name]));
-        const columns = toColumns(staged, stats, overrides, (column) => outputs[staged.indexOf(column)]?.storageType ?? column.duckType);
+        const columns = toColumns(staged, stats, overrides, (column) =>
+          snapshotStorageType(column.duckType, overrides[column.name]),
+        );
         report(phase.analyse, 'Writing snapshot');
         const selectList = [`rowid AS ${quoteIdent(rowIdColumn)}`, ...outputs.map((output) => output.selectSql)].join(', ');
         await runLongQuery(

@@ -35,7 +35,9 @@ function reportStartupFailure(message: string): void {
 
 async function main(): Promise<void> {
   if (!process.send) {
-    reportStartupFailure('child-main must be started with an IPC channel (child_process.fork); use `orchard` for the CLI.');
+    reportStartupFailure(
+      'child-main must be started with an IPC channel (child_process.fork); use `orchard` for the CLI.',
+    );
     return;
   }
   const workspace = workspaceFrom(process.argv.slice(2), process.env);

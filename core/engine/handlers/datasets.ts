@@ -15,7 +15,7 @@ type DatasetMethods =
 
 export function datasetHandlers(parts: EngineParts): HandlerMap<DatasetMethods> {
   return {
-    'datasets.inspect': ({ path, options }, context) => inspectFile(parts.duck, context.paths.check(path), options),
+    'datasets.inspect': ({ path, options }, context) => inspectFile(context.paths.check(path), options, parts.duck),
     'datasets.import': ({ projectId, path, datasetName, options }, context) => {
       const project = getProject(parts.db, projectId);
       const sourcePath = context.paths.check(path);

@@ -8,7 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ForbiddenError, createClient, createMessageTransport } from '../../contract/index.js';
 import type { RequestMessage, RpcResult } from '../../contract/index.js';
 import type { CallContext, Engine, EventListener } from '../types.js';
-import { EngineStartupError, connectToEngineProcess, desktopPathHint, serveOverProcess } from './child-process.js';
+import {
+  EngineStartupError,
+  connectToEngineProcess,
+  desktopPathHint,
+  serveOverProcess,
+} from './child-process.js';
 import type { ProcessChannel } from './child-process.js';
 
 /** An in-memory stand-in for one IPC pipe: JSON round trip (like `serialization: 'json'`), async delivery. */
@@ -92,7 +97,9 @@ describe('serveOverProcess', () => {
     client.onEvent((name, payload) => heard.push([name, payload]));
     engine.emit('job.progress', { jobId: 'j1', kind: 'import', progress: 0.5, message: 'half' });
     await tick();
-    expect(heard).toEqual([['job.progress', { jobId: 'j1', kind: 'import', progress: 0.5, message: 'half' }]]);
+    expect(heard).toEqual([
+      ['job.progress', { jobId: 'j1', kind: 'import', progress: 0.5, message: 'half' }],
+    ]);
   });
 
   it('answers concurrent requests by id, even out of order', async () => {
@@ -112,7 +119,10 @@ describe('serveOverProcess', () => {
     const { engineSide, client } = pipePair();
     serveOverProcess(engine, engineSide);
     const thrown = await client.request('explode', {});
-    expect(thrown).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error: boom in explode' } });
+    expect(thrown).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Internal error: boom in explode' },
+    });
     const unserialisable = await client.request('unserialisable', {});
     expect(unserialisable.ok).toBe(false);
     expect(!unserialisable.ok && unserialisable.error.code).toBe('internal');
@@ -231,6 +241,15 @@ describe('child-main over a real process', () => {
     const info = await api.engine.info();
     expect(info.mode).toBe('desktop');
     expect(await realpath(info.workspace)).toBe(await realpath(workspace));
+
+    // The desktop session reads only what Electron main granted.
+    const csv = path.join(workspace, 'picked.csv');
+    await writeFile(csv, 'age,income\n31,52000\n45,61000\n');
+    const refused = await connection.request('datasets.inspect', { path: csv });
+    expect(!refused.ok && refused.error.code).toBe('forbidden');
+    connection.grantPath(csv);
+    const inspected = await connection.request('datasets.inspect', { path: csv });
+    expect(inspected.ok).toBe(true);
 
     child.disconnect();
     expect(await exited(child)).toBe(0);

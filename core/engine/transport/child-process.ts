@@ -89,7 +89,11 @@ export function serveOverProcess(engine: Engine, channel: ProcessChannel): () =>
       channel.send({ type: 'response', id: request.id, result });
     } catch (error) {
       // A value the channel could not serialise must still answer the caller, or it waits forever.
-      trySend(channel, { type: 'response', id: request.id, result: { ok: false, error: toErrorShape(error) } });
+      trySend(channel, {
+        type: 'response',
+        id: request.id,
+        result: { ok: false, error: toErrorShape(error) },
+      });
     }
   };
 

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { smallCsv, writeFixture } from '../engine/test-support.js';
+import { useTempDir } from '../registry/test-support.js';
+import { parseColumnTypes } from './main.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const entry = `import(${JSON.stringify(path.join(repoRoot, 'core/cli/main.ts'))}).then((m) => m.runCli(process.argv))`;
+
+function orchard(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '-e', entry, 'orchard', ...args],
+      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('orchard CLI', () => {
+  const tempDir = useTempDir();
+
+  it('lists its commands in --help', async () => {
+    const { code, stdout } = await orchard(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['serve', 'projects', 'import', 'datasets', 'jobs']) expect(stdout).toContain(command);
+  });
+
+  it('creates a project, imports a file with a type override, and lists it', async () => {
+    const dir = tempDir();
+    const workspace = path.join(dir, 'ws');
+    const file = writeFixture(dir, 'people.csv', smallCsv);
+    expect((await orchard(['-w', workspace, 'projects', 'create', 'Credit'])).stdout).toContain('Created project Credit');
+    const imported = await orchard(['-w', workspace, 'import', file, '--project', 'Credit', '--type', 'id=text', '--json']);
+    expect(imported.code).toBe(0);
+    const { version } = JSON.parse(imported.stdout) as { version: { id: string; rowCount: number; columns: { name: string; type: string }[] } };
+    expect(version.rowCount).toBe(5);
+    expect(version.columns.find((c) => c.name === 'id')?.type).toBe('text');
+    const listed = await orchard(['-w', workspace, 'datasets', 'ls', '--project', 'Credit']);
+    expect(listed.stdout).toMatch(/people\s+1/);
+    const profile = await orchard(['-w', workspace, 'datasets', 'profile', version.id]);
+    expect(profile.stdout).toContain('5 rows');
+    expect(profile.stdout).toMatch(/income\s+float\s+1/);
+  });
+
+  it('fails an import of a missing file with a message naming it and a non-zero exit', async () => {
+    const dir = tempDir();
+    const workspace = path.join(dir, 'ws');
+    await orchard(['-w', workspace, 'projects', 'create', 'P']);
+    const missing = path.join(dir, 'nope.csv');
+    const result = await orchard(['-w', workspace, 'import', missing, '--project', 'P']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('nope.csv');
+  });
+
+  it('rejects a malformed --type', () => {
+    expect(() => parseColumnTypes(['age=number'])).toThrow(/COLUMN=TYPE/);
+    expect(parseColumnTypes(['a=b=text'])).toEqual({ 'a=b': 'text' });
+  });
+});

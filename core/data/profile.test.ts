@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ColumnProfile } from '../contract/schemas.js';
+import { importToSnapshot } from './import-file.js';
+import { profileSnapshot } from './profile.js';
+import { openTestBed } from './test-support.js';
+import type { DataTestBed } from './test-support.js';
+
+let bed: DataTestBed;
+beforeEach(async () => {
+  bed = await openTestBed();
+});
+afterEach(() => bed.close());
+
+describe('profileSnapshot', () => {
+  it('matches statistics computed by hand', async () => {
+    // x = 2, 4, 4, 4, 5, 5, 7, 9 and one missing: mean 5, sample variance 32/7.
+    const csv = [
+      'x,colour,day,flag,word',
+      '2,red,2024-01-01,true,a',
+      '4,red,2024-01-02,true,bb',
+      '4,blue,2024-01-03,false,ccc',
+      '4,red,2024-01-04,true,dddd',
+      '5,blue,2024-01-05,false,a',
+      '5,red,2024-01-06,true,bb',
+      '7,green,2024-01-07,true,ccc',
+      '9,red,2024-01-08,false,dddd',
+      ',red,2024-01-09,true,',
+    ].join('\n');
+    const output = bed.output();
+    const imported = await importToSnapshot({ db: bed.db, sourcePath: bed.write('p.csv', csv), outputPath: output });
+    const profile = await profileSnapshot(bed.db, output, imported.columns);
+    expect(profile.rowCount).toBe(9);
+    expect(profile.columns.map((column) => column.name)).toEqual(['x', 'colour', 'day', 'flag', 'word']);
+    for (const column of profile.columns) expect(() => ColumnProfile.parse(column)).not.toThrow();
+
+    const [x, colour, day, flag, word] = profile.columns;
+    expect(x).toMatchObject({ type: 'integer', count: 8, missing: 1, distinct: 5 });
+    expect(x?.numeric?.min).toBe(2);
+    expect(x?.numeric?.max).toBe(9);
+    expect(x?.numeric?.mean).toBeCloseTo(5, 12);
+    expect(x?.numeric?.std).toBeCloseTo(Math.sqrt(32 / 7), 12);
+    // Linear interpolation (numpy default) on the sorted 8 values: p25 at position 1.75 → 4, p50 at 3.5 → 4.5,
+    // p05 at 0.35 → 2 + 0.35·2 = 2.7, p95 at 6.65 → 7 + 0.65·2 = 8.3.
+    expect(x?.numeric?.quantiles.p05).toBeCloseTo(2.7, 12);
+    expect(x?.numeric?.quantiles.p25).toBeCloseTo(4, 12);
+    expect(x?.numeric?.quantiles.p50).toBeCloseTo(4.5, 12);
+    expect(x?.numeric?.quantiles.p75).toBeCloseTo(5.5, 12);
+    expect(x?.numeric?.quantiles.p95).toBeCloseTo(8.3, 12);
+    expect(x?.histogram?.edges.length).toBe(31);
+    expect(x?.histogram?.edges[0]).toBe(2);
+    expect(x?.histogram?.edges[30]).toBe(9);
+    expect(x?.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(8);
+    // Width 7/30: value 4 falls in bin floor(2 / (7/30)) = 8, three times; 9 is clamped into the last bin.
+    expect(x?.histogram?.counts[8]).toBe(3);
+    expect(x?.histogram?.counts[29]).toBe(1);
+    expect(x?.topValues).toBeNull();
+
+    expect(colour?.type).toBe('categorical');
+    expect(colour?.topValues).toEqual([
+      { value: 'red', count: 6 },
+      { value: 'blue', count: 2 },
+      { value: 'green', count: 1 },
+    ]);
+    expect(colour?.textLength).toEqual({ min: 3, mean: (6 * 3 + 2 * 4 + 5) / 9, max: 5 });
+
+    expect(day?.range).toEqual({ min: '2024-01-01', max: '2024-01-09' });
+    expect(day?.histogram?.edges[0]).toBe(Date.UTC(2024, 0, 1));
+    expect(day?.histogram?.edges[30]).toBe(Date.UTC(2024, 0, 9));
+
+    expect(flag?.topValues).toEqual([
+      { value: 'true', count: 6 },
+      { value: 'false', count: 3 },
+    ]);
+    expect(word).toMatchObject({ count: 8, missing: 1, distinct: 4 });
+    expect(word?.textLength).toEqual({ min: 1, mean: 2.5, max: 4 });
+  });
+
+  it('treats NaN and infinities as missing and keeps JSON-safe numbers', async () => {
+    const output = bed.output();
+    const json = '[{"v": 1.0}, {"v": "NaN"}, {"v": "Infinity"}, {"v": 3.0}]';
+    const imported = await importToSnapshot({
+      db: bed.db,
+      sourcePath: bed.write('nan.json', json),
+      outputPath: output,
+      options: { columnTypes: { v: 'float' } },
+    });
+    const profile = await profileSnapshot(bed.db, output, imported.columns);
+    const [v] = profile.columns;
+    expect(v).toMatchObject({ count: 2, missing: 2 });
+    expect(v?.numeric?.mean).toBe(2);
+    expect(JSON.parse(JSON.stringify(profile))).toEqual(profile);
+  });
+});
