@@ -6,19 +6,16 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import type { RpcResult } from '../core/contract/index.js';
+import type { EventName, EventPayload, RpcResult } from '../core/contract/index.js';
 import { EngineStartupError, connectToEngineProcess } from '../core/engine/transport/child-process.js';
 import type { EngineProcessConnection } from '../core/engine/transport/child-process.js';
 import type { EngineClient } from './ipc.js';
 
 /** Event name the host adds to the engine's own events (not a contract event: the engine never sends it). */
-export const engineStatusEvent = 'engine.status';
+export const engineStatusEvent = 'engine.status' satisfies EventName;
 
-export type EngineStatus =
-  | { readonly state: 'starting' }
-  | { readonly state: 'running' }
-  | { readonly state: 'restarting'; readonly reason: string; readonly attempt: number }
-  | { readonly state: 'failed'; readonly reason: string };
+/** Declared in the contract so the page hears it through the typed client. */
+export type EngineStatus = EventPayload<'engine.status'>;
 
 export interface RestartPolicy {
   /** Crashes tolerated inside `windowMs` before giving up. */

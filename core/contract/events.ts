@@ -12,6 +12,13 @@ export const events = {
   }),
   /** A job reached a final status (succeeded, failed, cancelled). */
   'job.finished': z.object({ job: Job }),
+  /** Desktop only: the engine process's health as its host sees it (starting, running, restarting, failed). */
+  'engine.status': z.discriminatedUnion('state', [
+    z.object({ state: z.literal('starting') }),
+    z.object({ state: z.literal('running') }),
+    z.object({ state: z.literal('restarting'), reason: z.string(), attempt: z.number().int() }),
+    z.object({ state: z.literal('failed'), reason: z.string() }),
+  ]),
 } as const;
 
 export type Events = typeof events;
