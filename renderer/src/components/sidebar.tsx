@@ -1,0 +1,122 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { Dataset } from '../../../core/contract/schemas.js';
+import { formatCount } from '../format.js';
+import { useApp } from '../store/app-store.js';
+
+const noDatasets: readonly Dataset[] = [];
+
+function NewProjectForm() {
+  const createProject = useApp((state) => state.createProject);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    if (name.trim() === '' || busy) return;
+    setBusy(true);
+    const created = await createProject(name.trim());
+    setBusy(false);
+    if (created) setName('');
+  };
+  return (
+    <form className="new-project" onSubmit={(event) => void submit(event)}>
+      <label htmlFor="new-project-name" className="visually-hidden">
+        New project name
+      </label>
+      <input
+        id="new-project-name"
+        type="text"
+        placeholder="New project name"
+        maxLength={120}
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        data-testid="new-project-name"
+      />
+      <button type="submit" disabled={name.trim() === '' || busy} data-testid="create-project">
+        Create
+      </button>
+    </form>
+  );
+}
+
+function DatasetList({ projectId }: { projectId: string }) {
+  const datasets = useApp((state) => state.datasetsByProject[projectId] ?? noDatasets);
+  const versionsByDataset = useApp((state) => state.versionsByDataset);
+  const selectedVersionId = useApp((state) => state.selectedVersionId);
+  const selectVersion = useApp((state) => state.selectVersion);
+  if (datasets.length === 0) {
+    return (
+      <p className="muted sidebar-note" data-testid="no-datasets">
+        No datasets yet. Import a file to start.
+      </p>
+    );
+  }
+  return (
+    <ul className="dataset-list" aria-label="Datasets" data-testid="dataset-list">
+      {datasets.map((dataset) => (
+        <li key={dataset.id} data-testid="dataset-item" data-dataset-name={dataset.name}>
+          <div className="dataset-name" data-testid="dataset-name">
+            {dataset.name}
+          </div>
+          <ul className="version-list" aria-label={`Versions of ${dataset.name}`}>
+            {(versionsByDataset[dataset.id] ?? []).map((version) => (
+              <li key={version.id}>
+                <button
+                  type="button"
+                  className="version-button"
+                  aria-current={version.id === selectedVersionId ? 'true' : undefined}
+                  data-testid="version-item"
+                  data-version-number={version.number}
+                  onClick={() => selectVersion(version.id)}
+                >
+                  <span className="version-number">v{version.number}</span>
+                  <span className="muted">{formatCount(version.rowCount)} rows</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Sidebar() {
+  const projects = useApp((state) => state.projects);
+  const selectedProjectId = useApp((state) => state.selectedProjectId);
+  const selectProject = useApp((state) => state.selectProject);
+  return (
+    <nav className="sidebar" aria-label="Projects and datasets" data-testid="sidebar">
+      <div className="brand">Orchard</div>
+      <section aria-labelledby="projects-heading">
+        <h2 id="projects-heading" className="sidebar-heading">
+          Projects
+        </h2>
+        <NewProjectForm />
+        <ul className="project-list" data-testid="project-list">
+          {projects.map((project) => (
+            <li key={project.id}>
+              <button
+                type="button"
+                className="project-button"
+                aria-current={project.id === selectedProjectId ? 'true' : undefined}
+                data-testid="project-item"
+                onClick={() => selectProject(project.id)}
+              >
+                {project.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {selectedProjectId !== null && (
+        <section aria-labelledby="datasets-heading">
+          <h2 id="datasets-heading" className="sidebar-heading">
+            Datasets
+          </h2>
+          <DatasetList projectId={selectedProjectId} />
+        </section>
+      )}
+    </nav>
+  );
+}
