@@ -15,19 +15,24 @@ export function appendAudit(
   db: RegistryDb,
   entry: { actor: string; action: string; subjectId?: string; details?: Record<string, unknown> },
 ): void {
-  db.prepare('INSERT INTO audit_log (at, actor, action, subject_id, details_json) VALUES (?, ?, ?, ?, ?)').run(
-    now(),
-    entry.actor,
-    entry.action,
-    entry.subjectId ?? null,
-    JSON.stringify(entry.details ?? {}),
-  );
+  db.prepare(
+    'INSERT INTO audit_log (at, actor, action, subject_id, details_json) VALUES (?, ?, ?, ?, ?)',
+  ).run(now(), entry.actor, entry.action, entry.subjectId ?? null, JSON.stringify(entry.details ?? {}));
 }
 
 export function listAudit(db: RegistryDb, limit = 100): AuditEntry[] {
   const rows = db
-    .prepare('SELECT seq, at, actor, action, subject_id, details_json FROM audit_log ORDER BY seq DESC LIMIT ?')
-    .all(limit) as { seq: number; at: string; actor: string; action: string; subject_id: string | null; details_json: string }[];
+    .prepare(
+      'SELECT seq, at, actor, action, subject_id, details_json FROM audit_log ORDER BY seq DESC LIMIT ?',
+    )
+    .all(limit) as {
+    seq: number;
+    at: string;
+    actor: string;
+    action: string;
+    subject_id: string | null;
+    details_json: string;
+  }[];
   return rows.map((r) => ({
     seq: r.seq,
     at: r.at,

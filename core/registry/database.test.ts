@@ -22,7 +22,9 @@ describe('openRegistry', () => {
     const file = path.join(tempDir(), 'orchard.db');
     openRegistry(file).close();
     const db = openRegistry(file);
-    expect((db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(migrations.length);
+    expect((db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(
+      migrations.length,
+    );
     db.close();
   });
 
@@ -40,7 +42,12 @@ describe('openRegistry', () => {
     const file = path.join(tempDir(), 'orchard.db');
     openRegistry(file).close();
     const edited: Migration[] = [
-      { version: 1, name: '0001-foundation', up: (db) => db.exec('CREATE TABLE something_else (x)') },
+      {
+        version: 1,
+        name: '0001-foundation',
+        fingerprint: 'CREATE TABLE something_else (x)',
+        up: (db) => db.exec('CREATE TABLE something_else (x)'),
+      },
     ];
     expect(() => openRegistry(file, edited)).toThrow(/was edited after it was applied/);
   });
@@ -53,6 +60,7 @@ describe('openRegistry', () => {
       {
         version: 2,
         name: '0002-broken',
+        fingerprint: 'CREATE TABLE half_done (x)',
         up: (db) => {
           db.exec('CREATE TABLE half_done (x)');
           throw new Error('boom');

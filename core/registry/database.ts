@@ -14,9 +14,9 @@ export class RegistryVersionError extends OrchardError {
   }
 }
 
-/** The fingerprint of a migration's code, kept so an edited, already-applied migration is caught. */
+/** The hash of a migration's fingerprint, kept so an edited, already-applied migration is caught. */
 export function migrationHash(migration: Migration): string {
-  return createHash('sha256').update(migration.up.toString()).digest('hex');
+  return createHash('sha256').update(migration.fingerprint).digest('hex');
 }
 
 /**
@@ -69,7 +69,9 @@ export function migrate(db: RegistryDb, migrations: readonly Migration[]): void 
         );
       }
     }
-    const insert = db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)',
+    );
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       migration.up(db);

@@ -90,8 +90,7 @@ export function listDatasets(db: RegistryDb, projectId: string): Dataset[] {
 
 export function getDataset(db: RegistryDb, id: string): { id: string; projectId: string; name: string } {
   const row = db.prepare('SELECT id, project_id, name FROM datasets WHERE id = ?').get(id) as
-    | { id: string; project_id: string; name: string }
-    | undefined;
+    { id: string; project_id: string; name: string } | undefined;
   if (!row) throw new NotFoundError(`No dataset with id ${id}.`, { datasetId: id });
   return { id: row.id, projectId: row.project_id, name: row.name };
 }
@@ -106,7 +105,8 @@ export function listVersions(db: RegistryDb, datasetId: string): DatasetVersion[
 }
 
 export function getVersion(db: RegistryDb, id: string): DatasetVersion {
-  const row = db.prepare(`SELECT ${versionColumns} FROM dataset_versions WHERE id = ?`).get(id) as VersionRow | undefined;
+  const row = db.prepare(`SELECT ${versionColumns} FROM dataset_versions WHERE id = ?`).get(id) as
+    VersionRow | undefined;
   if (!row) throw new NotFoundError(`No dataset version with id ${id}.`, { versionId: id });
   return toVersion(row);
 }
@@ -151,10 +151,14 @@ export function registerVersion(db: RegistryDb, input: NewVersion): DatasetVersi
     const existing = findVersionByImport(db, input.projectId, input.datasetName, input.importKey);
     if (existing) return existing;
     const createdAt = now();
-    registerObject(db, { sha256: input.snapshot.sha256, sizeBytes: input.snapshot.sizeBytes, mediaType: 'application/vnd.apache.parquet' });
-    let dataset = db.prepare('SELECT id FROM datasets WHERE project_id = ? AND name = ?').get(input.projectId, input.datasetName) as
-      | { id: string }
-      | undefined;
+    registerObject(db, {
+      sha256: input.snapshot.sha256,
+      sizeBytes: input.snapshot.sizeBytes,
+      mediaType: 'application/vnd.apache.parquet',
+    });
+    let dataset = db
+      .prepare('SELECT id FROM datasets WHERE project_id = ? AND name = ?')
+      .get(input.projectId, input.datasetName) as { id: string } | undefined;
     if (!dataset) {
       dataset = { id: newId('ds') };
       db.prepare('INSERT INTO datasets (id, project_id, name, created_at) VALUES (?, ?, ?, ?)').run(
@@ -163,7 +167,12 @@ export function registerVersion(db: RegistryDb, input: NewVersion): DatasetVersi
         input.datasetName,
         createdAt,
       );
-      appendAudit(db, { actor: input.actor, action: 'dataset.created', subjectId: dataset.id, details: { name: input.datasetName } });
+      appendAudit(db, {
+        actor: input.actor,
+        action: 'dataset.created',
+        subjectId: dataset.id,
+        details: { name: input.datasetName },
+      });
     }
     const parent = db
       .prepare('SELECT id, number FROM dataset_versions WHERE dataset_id = ? ORDER BY number DESC LIMIT 1')
@@ -197,7 +206,12 @@ export function registerVersion(db: RegistryDb, input: NewVersion): DatasetVersi
       actor: input.actor,
       action: 'dataset_version.created',
       subjectId: id,
-      details: { datasetId: dataset.id, parentId: parent?.id ?? null, sourceSha256: input.source.sha256, rowCount: input.rowCount },
+      details: {
+        datasetId: dataset.id,
+        parentId: parent?.id ?? null,
+        sourceSha256: input.source.sha256,
+        rowCount: input.rowCount,
+      },
     });
     return getVersion(db, id);
   });
@@ -206,9 +220,9 @@ export function registerVersion(db: RegistryDb, input: NewVersion): DatasetVersi
 
 export function getProfile(db: RegistryDb, versionId: string): DatasetProfile {
   getVersion(db, versionId);
-  const row = db.prepare('SELECT profile_json, computed_at FROM dataset_profiles WHERE version_id = ?').get(versionId) as
-    | { profile_json: string; computed_at: string }
-    | undefined;
+  const row = db
+    .prepare('SELECT profile_json, computed_at FROM dataset_profiles WHERE version_id = ?')
+    .get(versionId) as { profile_json: string; computed_at: string } | undefined;
   if (!row) throw new NotFoundError(`Dataset version ${versionId} has no profile yet.`, { versionId });
   const profile = JSON.parse(row.profile_json) as Omit<DatasetProfile, 'versionId' | 'computedAt'>;
   return { ...profile, versionId, computedAt: row.computed_at };

@@ -46,13 +46,18 @@ export function getJob(db: RegistryDb, id: string): Job {
 }
 
 export function listJobs(db: RegistryDb, limit: number): Job[] {
-  return (db.prepare(`SELECT ${jobColumns} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?`).all(limit) as JobRow[]).map(
-    toJob,
-  );
+  return (
+    db
+      .prepare(`SELECT ${jobColumns} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(limit) as JobRow[]
+  ).map(toJob);
 }
 
 export function markJobRunning(db: RegistryDb, id: string): void {
-  db.prepare(`UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'`).run(now(), id);
+  db.prepare(`UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'`).run(
+    now(),
+    id,
+  );
 }
 
 export function updateJobProgress(db: RegistryDb, id: string, progress: number, message: string): void {

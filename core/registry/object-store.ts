@@ -81,7 +81,10 @@ export class ObjectStore {
 
   /** A fresh path in this process's staging folder. */
   stagingPath(suffix: string): string {
-    return path.join(this.stagingDir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}${suffix}`);
+    return path.join(
+      this.stagingDir,
+      `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}${suffix}`,
+    );
   }
 
   pathOf(sha256: string): string {
@@ -116,7 +119,8 @@ export class ObjectStore {
     for (const entry of await readdir(this.tmpRoot)) {
       const pid = Number.parseInt(entry.split('-')[0] ?? '', 10);
       const full = path.join(this.tmpRoot, entry);
-      const owned = pid === process.pid ? liveStagingDirs.has(full) : Number.isInteger(pid) && isProcessAlive(pid);
+      const owned =
+        pid === process.pid ? liveStagingDirs.has(full) : Number.isInteger(pid) && isProcessAlive(pid);
       if (owned) continue;
       await rm(full, { recursive: true, force: true });
       removed += 1;

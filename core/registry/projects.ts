@@ -15,9 +15,14 @@ const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, created
 export function createProject(db: RegistryDb, name: string, actor: string): Project {
   const create = db.transaction((): Project => {
     const existing = db.prepare('SELECT id FROM projects WHERE name = ?').get(name);
-    if (existing) throw new ConflictError(`A project named "${name}" already exists; choose another name.`, { name });
+    if (existing)
+      throw new ConflictError(`A project named "${name}" already exists; choose another name.`, { name });
     const project: Project = { id: newId('prj'), name, createdAt: now() };
-    db.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)').run(project.id, name, project.createdAt);
+    db.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)').run(
+      project.id,
+      name,
+      project.createdAt,
+    );
     appendAudit(db, { actor, action: 'project.created', subjectId: project.id, details: { name } });
     return project;
   });
@@ -25,13 +30,14 @@ export function createProject(db: RegistryDb, name: string, actor: string): Proj
 }
 
 export function listProjects(db: RegistryDb): Project[] {
-  return (db.prepare('SELECT id, name, created_at FROM projects ORDER BY created_at, id').all() as ProjectRow[]).map(
-    toProject,
-  );
+  return (
+    db.prepare('SELECT id, name, created_at FROM projects ORDER BY created_at, id').all() as ProjectRow[]
+  ).map(toProject);
 }
 
 export function getProject(db: RegistryDb, id: string): Project {
-  const row = db.prepare('SELECT id, name, created_at FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+  const row = db.prepare('SELECT id, name, created_at FROM projects WHERE id = ?').get(id) as
+    ProjectRow | undefined;
   if (!row) throw new NotFoundError(`No project with id ${id}.`, { projectId: id });
   return toProject(row);
 }
@@ -39,8 +45,13 @@ export function getProject(db: RegistryDb, id: string): Project {
 /** Finds a project by id or by name (the CLI takes either). */
 export function findProject(db: RegistryDb, idOrName: string): Project {
   const row = db
-    .prepare('SELECT id, name, created_at FROM projects WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
+    .prepare(
+      'SELECT id, name, created_at FROM projects WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1',
+    )
     .get(idOrName, idOrName, idOrName) as ProjectRow | undefined;
-  if (!row) throw new NotFoundError(`No project named or with id "${idOrName}". List them with \`orchard projects ls\`.`);
+  if (!row)
+    throw new NotFoundError(
+      `No project named or with id "${idOrName}". List them with \`orchard projects ls\`.`,
+    );
   return toProject(row);
 }

@@ -49,7 +49,9 @@ describe('registry data access', () => {
     expect(v1).toMatchObject({ number: 1, parentId: null });
     expect(v2).toMatchObject({ number: 2, parentId: v1.id });
     expect(listVersions(db, v1.datasetId).map((v) => v.id)).toEqual([v2.id, v1.id]);
-    expect(listDatasets(db, p.id)).toMatchObject([{ name: 'credit', versionCount: 2, latestVersionId: v2.id }]);
+    expect(listDatasets(db, p.id)).toMatchObject([
+      { name: 'credit', versionCount: 2, latestVersionId: v2.id },
+    ]);
     expect(findVersionByImport(db, p.id, 'credit', 'k2')?.id).toBe(v2.id);
     expect(getProfile(db, v2.id)).toMatchObject({ versionId: v2.id, rowCount: 3 });
   });

@@ -6,11 +6,21 @@ describe('migration 0001-foundation', () => {
   it('creates the foundation tables on an empty database', () => {
     const db = new Database(':memory:');
     updateToSchemaVersion1(db);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-      (t) => t.name,
-    );
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((t) => t.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['audit_log', 'dataset_profiles', 'dataset_versions', 'datasets', 'jobs', 'objects', 'projects']),
+      expect.arrayContaining([
+        'audit_log',
+        'dataset_profiles',
+        'dataset_versions',
+        'datasets',
+        'jobs',
+        'objects',
+        'projects',
+      ]),
     );
   });
 
@@ -28,7 +38,9 @@ describe('migration 0001-foundation', () => {
     updateToSchemaVersion1(db);
     expect(() =>
       db
-        .prepare("INSERT INTO jobs (id, kind, status, params_json, owner_pid, created_at) VALUES ('j', 'k', 'exploded', '{}', 1, 't')")
+        .prepare(
+          "INSERT INTO jobs (id, kind, status, params_json, owner_pid, created_at) VALUES ('j', 'k', 'exploded', '{}', 1, 't')",
+        )
         .run(),
     ).toThrow(/CHECK/);
   });

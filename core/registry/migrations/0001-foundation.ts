@@ -1,8 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** Projects, datasets and their versions, the object index, jobs, and the append-only audit log. */
-export function updateToSchemaVersion1(db: Database): void {
-  db.exec(`
+export const schemaVersion1Sql = `
     CREATE TABLE projects (
       id TEXT PRIMARY KEY,
       name TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -79,5 +78,8 @@ export function updateToSchemaVersion1(db: Database): void {
       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-  `);
+`;
+
+export function updateToSchemaVersion1(db: Database): void {
+  db.exec(schemaVersion1Sql);
 }

@@ -1,13 +1,19 @@
 import type { Database } from 'better-sqlite3';
-import { updateToSchemaVersion1 } from './0001-foundation.js';
+import { schemaVersion1Sql, updateToSchemaVersion1 } from './0001-foundation.js';
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
+  /**
+   * What the migration does, as text: its SQL (or, for a migration written as code, a description
+   * that changes whenever the code does). Its hash is kept when applied so an edit is caught; the
+   * function's own source is not used because it differs between the tsc build and tsx/vitest.
+   */
+  readonly fingerprint: string;
   readonly up: (db: Database) => void;
 }
 
 /** Every migration in order; append only. An applied migration must never be edited. */
 export const migrations: readonly Migration[] = [
-  { version: 1, name: '0001-foundation', up: updateToSchemaVersion1 },
+  { version: 1, name: '0001-foundation', fingerprint: schemaVersion1Sql, up: updateToSchemaVersion1 },
 ];
