@@ -30,7 +30,9 @@ interface ColumnPlan {
 }
 
 function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? inner.toString() : inner));
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'bigint' ? inner.toString() : inner,
+  );
 }
 
 /** Arrow type → the DuckDB column we store it in and how one JS value from arrow-js converts. */
@@ -45,9 +47,19 @@ function planColumn(field: Field<DataType>): ColumnPlan {
         convert: (value) => (typeof value === 'bigint' ? value : BigInt(value as number)),
       };
     case Type.Float:
-      return { name, sqlType: 'DOUBLE', duckType: DuckDBDoubleType.instance, convert: (value) => Number(value) };
+      return {
+        name,
+        sqlType: 'DOUBLE',
+        duckType: DuckDBDoubleType.instance,
+        convert: (value) => Number(value),
+      };
     case Type.Bool:
-      return { name, sqlType: 'BOOLEAN', duckType: DuckDBBooleanType.instance, convert: (value) => Boolean(value) };
+      return {
+        name,
+        sqlType: 'BOOLEAN',
+        duckType: DuckDBBooleanType.instance,
+        convert: (value) => Boolean(value),
+      };
     case Type.Date:
       // arrow-js hands dates out as epoch milliseconds.
       return {
@@ -67,7 +79,12 @@ function planColumn(field: Field<DataType>): ColumnPlan {
     case Type.Utf8:
     case Type.LargeUtf8:
     case Type.Dictionary:
-      return { name, sqlType: 'VARCHAR', duckType: DuckDBVarCharType.instance, convert: (value) => String(value) };
+      return {
+        name,
+        sqlType: 'VARCHAR',
+        duckType: DuckDBVarCharType.instance,
+        convert: (value) => String(value),
+      };
     default:
       // Decimals, nested and binary values keep their content as text rather than being dropped.
       return {
@@ -146,7 +163,9 @@ export async function ingestArrow(
           plans.forEach((plan, column) => {
             const vector = batch.getChildAt(column);
             const values =
-              vector === null ? new Array<DuckDBValue>(end - start).fill(null) : sliceValues(vector, plan, start, end);
+              vector === null
+                ? new Array<DuckDBValue>(end - start).fill(null)
+                : sliceValues(vector, plan, start, end);
             chunk.setColumnValues(column, values);
           });
           appender.appendDataChunk(chunk);

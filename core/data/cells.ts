@@ -9,7 +9,9 @@ export function finiteOrNull(value: number): number | null {
 
 /** BigInt → number when exact, else its decimal string, so ids above 2^53 are not silently rounded. */
 export function bigintCell(value: bigint): number | string {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
 }
 
 /** One value as DuckDB's JS conversion gives it → a grid cell (dates as ISO strings). */
@@ -23,11 +25,15 @@ export function toCell(value: JS, typeId: DuckDBTypeId): CellValue {
     const iso = value.toISOString();
     return typeId === DuckDBTypeId.DATE ? iso.slice(0, 10) : iso;
   }
-  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? bigintCell(inner) : inner));
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'bigint' ? bigintCell(inner) : inner,
+  );
 }
 
 /** All rows of a read result as arrays of cells, converted column-type aware. */
 export function readerRowsToCells(reader: DuckDBResultReader): CellValue[][] {
   const typeIds = Array.from({ length: reader.columnCount }, (_unused, index) => reader.columnTypeId(index));
-  return reader.getRowsJS().map((row) => row.map((value, index) => toCell(value, typeIds[index] ?? DuckDBTypeId.VARCHAR)));
+  return reader
+    .getRowsJS()
+    .map((row) => row.map((value, index) => toCell(value, typeIds[index] ?? DuckDBTypeId.VARCHAR)));
 }

@@ -10,9 +10,14 @@ export interface StagedColumn {
 }
 
 /** Names and DuckDB types of a table or query, in order. */
-export async function describeColumns(connection: DuckDBConnection, relationSql: string): Promise<StagedColumn[]> {
+export async function describeColumns(
+  connection: DuckDBConnection,
+  relationSql: string,
+): Promise<StagedColumn[]> {
   const reader = await connection.runAndReadAll(`DESCRIBE ${relationSql}`);
-  return reader.getRowObjectsJS().map((row) => ({ name: String(row['column_name']), duckType: String(row['column_type']) }));
+  return reader
+    .getRowObjectsJS()
+    .map((row) => ({ name: String(row['column_name']), duckType: String(row['column_type']) }));
 }
 
 /** Rows looked at to decide whether a string column might be numbers with a few typos. */
@@ -37,7 +42,10 @@ export async function analyseStringColumns(
   if (strings.length === 0) return stats;
   // TRY_CAST over millions of strings is the slow part, so count numeric-looking values in full
   // only for columns whose first rows are at least half numbers; the others report 0.
-  const headSelects = strings.map((column, index) => `count(TRY_CAST(${quoteIdent(column.name)} AS DOUBLE)) * 2 >= count(${quoteIdent(column.name)}) AND count(${quoteIdent(column.name)}) > 0 AS h${index}`);
+  const headSelects = strings.map(
+    (column, index) =>
+      `count(TRY_CAST(${quoteIdent(column.name)} AS DOUBLE)) * 2 >= count(${quoteIdent(column.name)}) AND count(${quoteIdent(column.name)}) > 0 AS h${index}`,
+  );
   const headReader = await connection.runAndReadAll(
     `SELECT ${headSelects.join(', ')} FROM (SELECT * FROM ${quoteIdent(table)} WHERE rowid < ${headSampleRows})`,
   );
@@ -106,7 +114,10 @@ export function toColumns(
     const stat = stats.get(column.name);
     const type =
       overrides[column.name] ??
-      logicalTypeOf(storageType, stat === undefined ? undefined : { distinct: stat.distinct, nonNull: stat.nonNull });
+      logicalTypeOf(
+        storageType,
+        stat === undefined ? undefined : { distinct: stat.distinct, nonNull: stat.nonNull },
+      );
     return { name: column.name, type, storageType };
   });
 }

@@ -1,5 +1,8 @@
 import type { ColumnType } from '../contract/schemas.js';
 
+/** The stable row id every snapshot carries first: the record's 0-based position in the source. */
+export const rowIdColumn = '_row_id';
+
 /** The DuckDB type a snapshot stores for a type the user chose. Categories stay VARCHAR in Parquet
  * (dictionary-encoded there anyway), so `categorical` is a label, not an ENUM. */
 export const storageTypeFor: Readonly<Record<ColumnType, string>> = {
@@ -12,7 +15,8 @@ export const storageTypeFor: Readonly<Record<ColumnType, string>> = {
   text: 'VARCHAR',
 };
 
-const integerTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const integerTypes =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 const floatTypes = /^(FLOAT|REAL|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
 
 /** What kind of storage a DuckDB type is, before the text/categorical decision. */
@@ -42,7 +46,10 @@ export function isCategorical(distinct: number, nonNull: number): boolean {
 }
 
 /** The logical type of a stored column; strings need the cardinality rule, everything else is fixed. */
-export function logicalTypeOf(duckType: string, cardinality?: { distinct: number; nonNull: number }): ColumnType {
+export function logicalTypeOf(
+  duckType: string,
+  cardinality?: { distinct: number; nonNull: number },
+): ColumnType {
   const kind = storageKind(duckType);
   switch (kind) {
     case 'integer':

@@ -73,13 +73,20 @@ function guessDelimiter(text: string): string {
 export function readCsvHeader(
   file: string,
   head: Buffer,
-  options: { readonly delimiter?: string | undefined; readonly encoding?: string | undefined; readonly tab: boolean },
+  options: {
+    readonly delimiter?: string | undefined;
+    readonly encoding?: string | undefined;
+    readonly tab: boolean;
+  },
 ): CsvHeader {
   const text = decodeHead(head, options.encoding);
   if (text.trim().length === 0) {
-    throw new InvalidInputError(`${fileLabel(file)} has no header line (it is blank). Choose a file that has data.`, {
-      file,
-    });
+    throw new InvalidInputError(
+      `${fileLabel(file)} has no header line (it is blank). Choose a file that has data.`,
+      {
+        file,
+      },
+    );
   }
   const delimiter = options.delimiter ?? (options.tab ? '\t' : guessDelimiter(text));
   const fields = splitFirstRecord(text, delimiter);

@@ -92,6 +92,25 @@ export async function runLongQuery(
   }
 }
 
+/** Runs `work` on `connection`, interrupting it when `signal` aborts (then throws `CancelledError`). */
+export async function interruptible<T>(
+  connection: DuckDBConnection,
+  signal: AbortSignal | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  throwIfAborted(signal);
+  const onAbort = (): void => connection.interrupt();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await work();
+  } catch (error) {
+    throwIfAborted(signal);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new CancelledError('The import was cancelled.');
 }

@@ -64,9 +64,10 @@ export function mapReadError(error: unknown, context: FailedReadContext): unknow
     );
   }
 
-  const conversion = /Error when converting column "((?:[^"]|"")*)"\. Could not convert string "((?:[^"]|"")*)" to '([A-Z_ ]+)'/.exec(
-    text,
-  );
+  const conversion =
+    /Error when converting column "((?:[^"]|"")*)"\. Could not convert string "((?:[^"]|"")*)" to '([A-Z_ ]+)'/.exec(
+      text,
+    );
   if (conversion !== null) {
     const column = conversion[1] ?? '';
     const value = conversion[2] ?? '';
@@ -93,7 +94,9 @@ export function mapReadError(error: unknown, context: FailedReadContext): unknow
     );
   }
 
-  const json = /Malformed JSON in file "[^"]*", at byte (\d+) in (?:line|record\/value) (\d+): ([^\n]*)/.exec(text);
+  const json = /Malformed JSON in file "[^"]*", at byte (\d+) in (?:line|record\/value) (\d+): ([^\n]*)/.exec(
+    text,
+  );
   if (json !== null) {
     details['line'] = Number(json[2]);
     return new InvalidInputError(
@@ -106,7 +109,10 @@ export function mapReadError(error: unknown, context: FailedReadContext): unknow
     return new InvalidInputError(`${file} could not be read as JSON: ${firstLine(text)}`, details);
   }
 
-  if (/No magic bytes found|Parquet|parquet|Thrift|footer/.test(text) && /Invalid|IO Error|Error/.test(text)) {
+  if (
+    /No magic bytes found|Parquet|parquet|Thrift|footer/.test(text) &&
+    /Invalid|IO Error|Error/.test(text)
+  ) {
     return new InvalidInputError(
       `${file} is not a complete Parquet file (it may be truncated or damaged): ${firstLine(text)} ` +
         'Export it again from its source.',

@@ -39,7 +39,9 @@ export function openSourceFile(file: string): SourceFile {
   }
   if (!stat.isFile()) throw new InvalidInputError(`${file} is not a file.`, { file });
   if (stat.size === 0) {
-    throw new InvalidInputError(`${fileLabel(file)} is empty (0 bytes). Choose a file that has data.`, { file });
+    throw new InvalidInputError(`${fileLabel(file)} is empty (0 bytes). Choose a file that has data.`, {
+      file,
+    });
   }
   const head = Buffer.alloc(Math.min(headBytes, stat.size));
   const fd = fs.openSync(file, 'r');
@@ -63,7 +65,9 @@ function isArrowMagic(head: Buffer): boolean {
 }
 
 function hasUtf16Bom(head: Buffer): boolean {
-  return head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+  return (
+    head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
+  );
 }
 
 /** JSON array vs JSON Lines, from the first non-space character and whether the first line stands alone. */
@@ -104,7 +108,11 @@ export function detectFormat(source: SourceFile, requested?: SourceFormat): Sour
  * puzzling encoding or dialect error instead. A NUL byte never appears in UTF-8 or Latin-1 text;
  * UTF-16 (by BOM or by the user's choice) is exempt because half its bytes are NUL.
  */
-export function assertTextContent(source: SourceFile, format: SourceFormat, encoding: string | undefined): void {
+export function assertTextContent(
+  source: SourceFile,
+  format: SourceFormat,
+  encoding: string | undefined,
+): void {
   if (format === 'parquet' || format === 'arrow') return;
   if (encoding === 'utf-16' || hasUtf16Bom(source.head)) return;
   const nul = source.head.indexOf(0);

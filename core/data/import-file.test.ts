@@ -15,7 +15,10 @@ beforeEach(async () => {
 });
 afterEach(() => bed.close());
 
-async function importFile(file: string, options?: ImportOptions): Promise<ImportedSnapshot & { output: string }> {
+async function importFile(
+  file: string,
+  options?: ImportOptions,
+): Promise<ImportedSnapshot & { output: string }> {
   const output = bed.output();
   const result = await importToSnapshot({ db: bed.db, sourcePath: file, outputPath: output, options });
   return { ...result, output };
@@ -24,7 +27,12 @@ async function importFile(file: string, options?: ImportOptions): Promise<Import
 /** The import's error, which the test expects to be an InvalidInputError. */
 async function importError(file: string, options?: ImportOptions): Promise<InvalidInputError> {
   const output = bed.output();
-  const error: unknown = await importToSnapshot({ db: bed.db, sourcePath: file, outputPath: output, options }).then(
+  const error: unknown = await importToSnapshot({
+    db: bed.db,
+    sourcePath: file,
+    outputPath: output,
+    options,
+  }).then(
     () => undefined,
     (caught: unknown) => caught,
   );
@@ -40,7 +48,9 @@ describe('importToSnapshot: formats', () => {
   it('imports CSV with _row_id in file order and logical types', async () => {
     const lines = ['id,price,colour,when,ok,note'];
     for (let i = 0; i < 120; i++) {
-      lines.push(`${i},${(i * 1.5).toFixed(1)},${['red', 'green', 'blue'][i % 3]},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 === 0},note number ${i}`);
+      lines.push(
+        `${i},${(i * 1.5).toFixed(1)},${['red', 'green', 'blue'][i % 3]},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 === 0},note number ${i}`,
+      );
     }
     const snapshot = await importFile(bed.write('data.csv', lines.join('\n') + '\n'));
     expect(snapshot.format).toBe('csv');
@@ -65,7 +75,11 @@ describe('importToSnapshot: formats', () => {
     const lines = ['seq,value'];
     for (let i = 0; i < 300_000; i++) lines.push(`${i},${(i * 7919) % 1000}`);
     const snapshot = await importFile(bed.write('big.csv', lines.join('\n')));
-    const [mismatch] = await query(bed.db, 'SELECT count(*) FILTER (WHERE _row_id <> seq) FROM read_parquet($1)', [snapshot.output]);
+    const [mismatch] = await query(
+      bed.db,
+      'SELECT count(*) FILTER (WHERE _row_id <> seq) FROM read_parquet($1)',
+      [snapshot.output],
+    );
     expect(snapshot.rowCount).toBe(300_000);
     expect(mismatch?.[0]).toBe(0n);
   });
@@ -74,7 +88,9 @@ describe('importToSnapshot: formats', () => {
     const tsv = await importFile(bed.write('t.tsv', 'a\tb\n1\tx, y\n2\tz\n'));
     expect(tsv.format).toBe('tsv');
     expect(typesOf(tsv)).toEqual({ a: 'integer/BIGINT', b: 'text/VARCHAR' });
-    const quoted = await importFile(bed.write('q.csv', 'id,text,n\n1,"hello\nworld",3\n2,"say ""hi"", ok",4\n'));
+    const quoted = await importFile(
+      bed.write('q.csv', 'id,text,n\n1,"hello\nworld",3\n2,"say ""hi"", ok",4\n'),
+    );
     expect(quoted.rowCount).toBe(2);
     const rows = await query(bed.db, 'SELECT _row_id, text, n FROM read_parquet($1)', [quoted.output]);
     expect(rows).toEqual([
@@ -85,16 +101,23 @@ describe('importToSnapshot: formats', () => {
 
   it('imports Parquet, JSON array, JSON Lines and Arrow file and stream', async () => {
     const parquet = path.join(bed.dir, 'p.parquet');
-    await query(bed.db, `COPY (SELECT i AS n, 'v' || i AS s FROM range(5) t(i)) TO '${parquet}' (FORMAT parquet)`);
+    await query(
+      bed.db,
+      `COPY (SELECT i AS n, 'v' || i AS s FROM range(5) t(i)) TO '${parquet}' (FORMAT parquet)`,
+    );
     const fromParquet = await importFile(parquet);
     expect(fromParquet).toMatchObject({ format: 'parquet', rowCount: 5 });
     expect(typesOf(fromParquet)).toEqual({ n: 'integer/BIGINT', s: 'text/VARCHAR' });
 
-    const json = await importFile(bed.write('a.json', '[{"a": 1, "b": "x"}, {"a": 2, "b": null}, {"a": 3.5, "b": "z"}]'));
+    const json = await importFile(
+      bed.write('a.json', '[{"a": 1, "b": "x"}, {"a": 2, "b": null}, {"a": 3.5, "b": "z"}]'),
+    );
     expect(json).toMatchObject({ format: 'json', rowCount: 3 });
     expect(typesOf(json)).toEqual({ a: 'float/DOUBLE', b: 'text/VARCHAR' });
 
-    const jsonl = await importFile(bed.write('a.jsonl', '{"a": 1, "t": "2024-01-02 03:04:05"}\n{"a": 2, "t": "2024-02-03 04:05:06"}\n'));
+    const jsonl = await importFile(
+      bed.write('a.jsonl', '{"a": 1, "t": "2024-01-02 03:04:05"}\n{"a": 2, "t": "2024-02-03 04:05:06"}\n'),
+    );
     expect(jsonl).toMatchObject({ format: 'jsonl', rowCount: 2 });
     expect(typesOf(jsonl)).toEqual({ a: 'integer/BIGINT', t: 'timestamp/TIMESTAMP' });
 
@@ -118,7 +141,11 @@ describe('importToSnapshot: formats', () => {
         d: 'date/DATE',
         b: 'boolean/BOOLEAN',
       });
-      const rows = await query(bed.db, 'SELECT _row_id, i, f, s, CAST(d AS VARCHAR), b FROM read_parquet($1)', [arrow.output]);
+      const rows = await query(
+        bed.db,
+        'SELECT _row_id, i, f, s, CAST(d AS VARCHAR), b FROM read_parquet($1)',
+        [arrow.output],
+      );
       expect(rows).toEqual([
         [0n, 1n, 1.5, 'a', '2020-01-02', true],
         [1n, 2n, null, null, null, false],
@@ -154,7 +181,10 @@ describe('importToSnapshot: type overrides', () => {
 
   it('applies overrides to Parquet by CAST and names the row and value that do not convert', async () => {
     const parquet = path.join(bed.dir, 'o.parquet');
-    await query(bed.db, `COPY (SELECT * FROM (VALUES ('1', 'a'), ('2', 'b'), ('x3', 'c')) t(num, s)) TO '${parquet}' (FORMAT parquet)`);
+    await query(
+      bed.db,
+      `COPY (SELECT * FROM (VALUES ('1', 'a'), ('2', 'b'), ('x3', 'c')) t(num, s)) TO '${parquet}' (FORMAT parquet)`,
+    );
     const error = await importError(parquet, { columnTypes: { num: 'integer' } });
     expect(error.message).toContain('`num`');
     expect(error.message).toContain("row 2: 'x3'");
@@ -163,7 +193,9 @@ describe('importToSnapshot: type overrides', () => {
   });
 
   it('names the column, line and value when a CSV override does not fit', async () => {
-    const error = await importError(bed.write('bad-override.csv', 'a,b\n1,x\n2,y\n'), { columnTypes: { b: 'integer' } });
+    const error = await importError(bed.write('bad-override.csv', 'a,b\n1,x\n2,y\n'), {
+      columnTypes: { b: 'integer' },
+    });
     expect(error.message).toMatch(/line 2 column `b` has 'x', which is not an integer/);
     expect(error.message).toContain('You asked for `b` as integer');
   });
@@ -173,7 +205,9 @@ describe('importToSnapshot: type overrides', () => {
     expect(error.message).toContain('has no column `c`');
     expect(error.message).toContain('`a`, `b`');
     const json = bed.write('cols.json', '[{"a": 1}]');
-    expect((await importError(json, { columnTypes: { zz: 'text' } })).message).toContain('has no column `zz`');
+    expect((await importError(json, { columnTypes: { zz: 'text' } })).message).toContain(
+      'has no column `zz`',
+    );
   });
 });
 
@@ -185,12 +219,16 @@ describe('importToSnapshot: bad input', () => {
 
   it('empty file and header-only file', async () => {
     expect((await importError(bed.write('empty.csv', ''))).message).toContain('is empty (0 bytes)');
-    expect((await importError(bed.write('header.csv', 'a,b\n'))).message).toContain('has a header but no rows');
+    expect((await importError(bed.write('header.csv', 'a,b\n'))).message).toContain(
+      'has a header but no rows',
+    );
   });
 
   it('binary file named .csv', async () => {
     const bytes = new Uint8Array(4096).map((_unused, index) => (index * 37) % 256);
-    expect((await importError(bed.write('binary.csv', bytes))).message).toMatch(/binary\.csv looks like a binary file/);
+    expect((await importError(bed.write('binary.csv', bytes))).message).toMatch(
+      /binary\.csv looks like a binary file/,
+    );
   });
 
   it('ragged rows name the line and the field counts', async () => {
@@ -218,7 +256,9 @@ describe('importToSnapshot: bad input', () => {
     for (let i = 0; i < 100; i++) lines.push(i === 40 || i === 77 ? 'n/a' : String(i));
     const snapshot = await importFile(bed.write('mostly.csv', lines.join('\n')));
     expect(typesOf(snapshot)['age']).toBe('text/VARCHAR');
-    expect(snapshot.warnings).toEqual([expect.stringContaining("column `age` is text because 2 values are not numbers, e.g. row 40: 'n/a'")]);
+    expect(snapshot.warnings).toEqual([
+      expect.stringContaining("column `age` is text because 2 values are not numbers, e.g. row 40: 'n/a'"),
+    ]);
   });
 
   it('non-UTF-8 file suggests latin-1, which then works', async () => {
@@ -252,7 +292,9 @@ describe('importToSnapshot: bad input', () => {
     await query(bed.db, `COPY (SELECT i FROM range(1000) t(i)) TO '${parquet}' (FORMAT parquet)`);
     const bytes = fs.readFileSync(parquet);
     const truncated = bed.write('truncated.parquet', bytes.subarray(0, Math.floor(bytes.length / 2)));
-    expect((await importError(truncated)).message).toContain('truncated.parquet is not a complete Parquet file');
+    expect((await importError(truncated)).message).toContain(
+      'truncated.parquet is not a complete Parquet file',
+    );
   });
 
   it('a column named _row_id is refused', async () => {
@@ -267,13 +309,25 @@ describe('importToSnapshot: progress and cancellation', () => {
     const file = bed.write('slow.csv', lines.join('\n'));
     const fractions: number[] = [];
     const output = bed.output();
-    await importToSnapshot({ db: bed.db, sourcePath: file, outputPath: output, onProgress: (fraction) => fractions.push(fraction) });
+    await importToSnapshot({
+      db: bed.db,
+      sourcePath: file,
+      outputPath: output,
+      onProgress: (fraction) => fractions.push(fraction),
+    });
     expect(fractions.at(-1)).toBe(1);
-    expect(fractions.every((fraction, index) => index === 0 || fraction >= (fractions[index - 1] ?? 0) - 1e-9)).toBe(true);
+    expect(
+      fractions.every((fraction, index) => index === 0 || fraction >= (fractions[index - 1] ?? 0) - 1e-9),
+    ).toBe(true);
 
     const controller = new AbortController();
     const cancelled = bed.output();
-    const running = importToSnapshot({ db: bed.db, sourcePath: file, outputPath: cancelled, signal: controller.signal });
+    const running = importToSnapshot({
+      db: bed.db,
+      sourcePath: file,
+      outputPath: cancelled,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 5);
     await expect(running).rejects.toBeInstanceOf(CancelledError);
     expect(fs.existsSync(cancelled)).toBe(false);

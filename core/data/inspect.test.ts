@@ -14,7 +14,8 @@ afterEach(() => bed.close());
 describe('inspectFile', () => {
   it('shows format, inferred types and the first 20 rows, writing nothing', async () => {
     const lines = ['id,score,kind,seen'];
-    for (let i = 0; i < 100; i++) lines.push(`${i},${i / 4},${i % 2 === 0 ? 'even' : 'odd'},2024-03-0${(i % 9) + 1}`);
+    for (let i = 0; i < 100; i++)
+      lines.push(`${i},${i / 4},${i % 2 === 0 ? 'even' : 'odd'},2024-03-0${(i % 9) + 1}`);
     const file = bed.write('s.csv', lines.join('\n'));
     const before = fs.readdirSync(bed.dir);
     const preview = await inspectFile(file);
@@ -35,10 +36,12 @@ describe('inspectFile', () => {
     const preview = await inspectFile(file, { columnTypes: { code: 'categorical' } }, bed.db);
     expect(preview.format).toBe('json');
     expect(preview.columns).toEqual([{ name: 'code', type: 'categorical', storageType: 'VARCHAR' }]);
-    await expect(inspectFile(bed.write('d.csv', 'a,a\n1,2\n'))).rejects.toThrow(/`a` appears at positions 1, 2/);
-    await expect(inspectFile(bed.write('h.csv', 'a,b\n'))).rejects.toThrow(/header but no rows/);
-    await expect(inspectFile(bed.write('x.csv', 'a\n1\n'), { columnTypes: { b: 'text' } })).rejects.toBeInstanceOf(
-      InvalidInputError,
+    await expect(inspectFile(bed.write('d.csv', 'a,a\n1,2\n'))).rejects.toThrow(
+      /`a` appears at positions 1, 2/,
     );
+    await expect(inspectFile(bed.write('h.csv', 'a,b\n'))).rejects.toThrow(/header but no rows/);
+    await expect(
+      inspectFile(bed.write('x.csv', 'a\n1\n'), { columnTypes: { b: 'text' } }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

@@ -36,7 +36,8 @@ export async function inspectFile(
 ): Promise<ImportPreview> {
   const source = openSourceFile(sourcePath);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'orchard-inspect-'));
-  const ownDb = db === undefined ? await openDuck({ tempDirectory: scratch, memoryLimit: '256MB' }) : undefined;
+  const ownDb =
+    db === undefined ? await openDuck({ tempDirectory: scratch, memoryLimit: '256MB' }) : undefined;
   const duck = db ?? ownDb;
   try {
     if (duck === undefined) throw new Error('unreachable: a DuckDB instance is always opened above');
@@ -48,7 +49,12 @@ export async function inspectFile(
       try {
         await stageSource(connection, scan, sourcePath, table, { limit: inspectSampleRows });
         const staged = await describeColumns(connection, quoteIdent(table));
-        if (scan.headerNames === undefined) assertOverridesExist(sourcePath, overrides, staged.map((column) => column.name));
+        if (scan.headerNames === undefined)
+          assertOverridesExist(
+            sourcePath,
+            overrides,
+            staged.map((column) => column.name),
+          );
         const stats = await analyseStringColumns(connection, table, staged);
         const columns = toColumns(staged, stats, overrides, (column) =>
           snapshotStorageType(column.duckType, overrides[column.name]),

@@ -15,10 +15,16 @@ beforeEach(async () => {
   const lines = ['name,age,city,joined'];
   const cities = ['Oslo', 'Bergen', 'oslo east'];
   for (let i = 0; i < 1000; i++) {
-    lines.push(`person ${i},${i % 7 === 0 ? '' : String(i % 50)},${cities[i % 3]},2024-01-${String((i % 28) + 1).padStart(2, '0')}`);
+    lines.push(
+      `person ${i},${i % 7 === 0 ? '' : String(i % 50)},${cities[i % 3]},2024-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    );
   }
   snapshot = bed.output();
-  const imported = await importToSnapshot({ db: bed.db, sourcePath: bed.write('people.csv', lines.join('\n')), outputPath: snapshot });
+  const imported = await importToSnapshot({
+    db: bed.db,
+    sourcePath: bed.write('people.csv', lines.join('\n')),
+    outputPath: snapshot,
+  });
   columns = imported.columns;
 });
 afterEach(async () => {
@@ -63,7 +69,9 @@ describe('readRowWindow', () => {
     expect(await count([{ column: 'city', op: 'eq', value: 'Oslo' }])).toBe(334);
     expect(await count([{ column: 'city', op: 'contains', value: 'OSLO' }])).toBe(334 + 333);
     expect(await count([{ column: 'city', op: 'neq', value: 'Oslo' }])).toBe(666);
-    const expectedGte = Array.from({ length: 1000 }, (_u, i) => i).filter((i) => i % 7 !== 0 && i % 50 >= 40).length;
+    const expectedGte = Array.from({ length: 1000 }, (_u, i) => i).filter(
+      (i) => i % 7 !== 0 && i % 50 >= 40,
+    ).length;
     expect(await count([{ column: 'age', op: 'gte', value: 40 }])).toBe(expectedGte);
     expect(await count([{ column: 'age', op: 'gte', value: '40' }])).toBe(expectedGte);
     const expectedJoined = Array.from({ length: 1000 }, (_u, i) => i).filter((i) => (i % 28) + 1 < 3).length;
@@ -79,19 +87,85 @@ describe('readRowWindow', () => {
     expect(both.rows.map((row) => row[1])).toEqual(['person 1', 'person 10']);
   });
 
+  it('filters with `in`: bound values, on `_row_id` too, typed like the column', async () => {
+    const byRowId = await readRowWindow(bed.db, snapshot, columns, {
+      offset: 0,
+      limit: 10,
+      filters: [{ column: '_row_id', op: 'in', values: [998, 3, 40, 3, 5000] }],
+    });
+    expect(byRowId.total).toBe(3);
+    expect(byRowId.rows.map((row) => row[0])).toEqual([3, 40, 998]);
+    const cities = await readRowWindow(bed.db, snapshot, columns, {
+      offset: 0,
+      limit: 5,
+      filters: [{ column: 'city', op: 'in', values: ['Bergen', "x') OR ('1'='1"] }],
+    });
+    expect(cities.total).toBe(333);
+    // Numeric text is converted like `eq` does; dates compare as dates.
+    const ages = await readRowWindow(bed.db, snapshot, columns, {
+      offset: 0,
+      limit: 5,
+      filters: [{ column: 'age', op: 'in', values: ['1', 2] }],
+    });
+    const expectedAges = Array.from({ length: 1000 }, (_u, i) => i).filter(
+      (i) => i % 7 !== 0 && [1, 2].includes(i % 50),
+    ).length;
+    expect(ages.total).toBe(expectedAges);
+    const joined = await readRowWindow(bed.db, snapshot, columns, {
+      offset: 0,
+      limit: 5,
+      filters: [{ column: 'joined', op: 'in', values: ['2024-01-01', '2024-01-28'] }],
+    });
+    expect(joined.total).toBe(
+      Array.from({ length: 1000 }, (_u, i) => (i % 28) + 1).filter((day) => day === 1 || day === 28).length,
+    );
+    await expect(
+      readRowWindow(bed.db, snapshot, columns, {
+        offset: 0,
+        limit: 5,
+        filters: [{ column: 'age', op: 'in', values: [] }],
+      }),
+    ).rejects.toThrow(/needs a non-empty `values` list/);
+    await expect(
+      readRowWindow(bed.db, snapshot, columns, {
+        offset: 0,
+        limit: 5,
+        filters: [{ column: '_row_id', op: 'in', values: ['x'] }],
+      }),
+    ).rejects.toThrow(/needs a number/);
+  });
+
   it('refuses unknown columns, missing values and bad numbers', async () => {
     await expect(
-      readRowWindow(bed.db, snapshot, columns, { offset: 0, limit: 5, sort: [{ column: 'nope', direction: 'asc' }] }),
+      readRowWindow(bed.db, snapshot, columns, {
+        offset: 0,
+        limit: 5,
+        sort: [{ column: 'nope', direction: 'asc' }],
+      }),
     ).rejects.toThrow(/Cannot sort by `nope`/);
     await expect(
-      readRowWindow(bed.db, snapshot, columns, { offset: 0, limit: 5, filters: [{ column: 'zz', op: 'is_null' }] }),
+      readRowWindow(bed.db, snapshot, columns, {
+        offset: 0,
+        limit: 5,
+        filters: [{ column: 'zz', op: 'is_null' }],
+      }),
     ).rejects.toBeInstanceOf(InvalidInputError);
     await expect(
-      readRowWindow(bed.db, snapshot, columns, { offset: 0, limit: 5, filters: [{ column: 'age', op: 'eq' }] }),
+      readRowWindow(bed.db, snapshot, columns, {
+        offset: 0,
+        limit: 5,
+        filters: [{ column: 'age', op: 'eq' }],
+      }),
     ).rejects.toThrow(/needs a value/);
     await expect(
-      readRowWindow(bed.db, snapshot, columns, { offset: 0, limit: 5, filters: [{ column: 'age', op: 'eq', value: 'old' }] }),
+      readRowWindow(bed.db, snapshot, columns, {
+        offset: 0,
+        limit: 5,
+        filters: [{ column: 'age', op: 'eq', value: 'old' }],
+      }),
     ).rejects.toThrow(/needs a number/);
-    await expect(readRowWindow(bed.db, snapshot, columns, { offset: 0, limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(readRowWindow(bed.db, snapshot, columns, { offset: 0, limit: 0 })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
   });
 });

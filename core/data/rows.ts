@@ -52,7 +52,9 @@ function columnByName(columns: readonly Column[], name: string, what: string): C
   if (name === rowIdColumn) return { name: rowIdColumn, type: 'integer', storageType: 'BIGINT' };
   const column = columns.find((candidate) => candidate.name === name);
   if (column === undefined) {
-    throw new InvalidInputError(`Cannot ${what} by \`${name}\`: the dataset has no such column.`, { column: name });
+    throw new InvalidInputError(`Cannot ${what} by \`${name}\`: the dataset has no such column.`, {
+      column: name,
+    });
   }
   return column;
 }
@@ -61,45 +63,96 @@ function columnByName(columns: readonly Column[], name: string, what: string): C
 function filterParam(column: Column, filter: ColumnFilter): DuckDBValue {
   const value = filter.value;
   if (value === undefined) {
-    throw new InvalidInputError(`The \`${filter.op}\` filter on \`${column.name}\` needs a value.`, { column: column.name });
+    throw new InvalidInputError(`The \`${filter.op}\` filter on \`${column.name}\` needs a value.`, {
+      column: column.name,
+    });
   }
   if (filter.op === 'contains') return String(value);
+  return typedParam(column, value);
+}
+
+/** One value converted to what `column` compares with: numbers for numeric columns, booleans, else text. */
+function typedParam(column: Column, value: string | number | boolean): DuckDBValue {
   const kind = storageKind(column.storageType);
   if (kind === 'integer' || kind === 'float') {
     const number = typeof value === 'number' ? value : Number(value);
-    if (typeof value === 'boolean' || !Number.isFinite(number) || (typeof value === 'string' && value.trim() === '')) {
-      throw new InvalidInputError(`Filter on \`${column.name}\` needs a number, got ${JSON.stringify(value)}.`, {
-        column: column.name,
-      });
+    if (
+      typeof value === 'boolean' ||
+      !Number.isFinite(number) ||
+      (typeof value === 'string' && value.trim() === '')
+    ) {
+      throw new InvalidInputError(
+        `Filter on \`${column.name}\` needs a number, got ${JSON.stringify(value)}.`,
+        {
+          column: column.name,
+        },
+      );
     }
     return number;
   }
   if (kind === 'boolean') {
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
-    throw new InvalidInputError(`Filter on \`${column.name}\` needs true or false, got ${JSON.stringify(value)}.`, {
-      column: column.name,
-    });
+    throw new InvalidInputError(
+      `Filter on \`${column.name}\` needs true or false, got ${JSON.stringify(value)}.`,
+      {
+        column: column.name,
+      },
+    );
   }
   return String(value);
 }
 
-const comparison: Readonly<Record<string, string>> = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+/** The right-hand side of a comparison with `param`: dates and timestamps arrive as ISO text and are cast. */
+function comparedParam(column: Column, param: string): string {
+  const kind = storageKind(column.storageType);
+  return kind === 'date' || kind === 'timestamp' ? `CAST(${param} AS ${column.storageType})` : param;
+}
+
+/** `column IN (…)` with every value bound; e.g. `_row_id` in the example rows of a failed check. */
+function inSql(column: Column, filter: ColumnFilter, params: DuckDBValue[]): string {
+  const values = filter.values ?? [];
+  if (values.length === 0) {
+    throw new InvalidInputError(
+      `The \`in\` filter on \`${column.name}\` needs a non-empty \`values\` list.`,
+      {
+        column: column.name,
+      },
+    );
+  }
+  const placeholders = values.map((value) => {
+    params.push(typedParam(column, value));
+    return comparedParam(column, `$${params.length}`);
+  });
+  return `${quoteIdent(column.name)} IN (${placeholders.join(', ')})`;
+}
+
+const comparison: Readonly<Record<string, string>> = {
+  eq: '=',
+  neq: '<>',
+  lt: '<',
+  lte: '<=',
+  gt: '>',
+  gte: '>=',
+};
 
 /** The WHERE clause for the filters; every value is a bound parameter numbered after `params`. */
-function whereSql(columns: readonly Column[], filters: readonly ColumnFilter[], params: DuckDBValue[]): string {
+function whereSql(
+  columns: readonly Column[],
+  filters: readonly ColumnFilter[],
+  params: DuckDBValue[],
+): string {
   const clauses = filters.map((filter) => {
     const column = columnByName(columns, filter.column, 'filter');
     const ident = quoteIdent(column.name);
     if (filter.op === 'is_null') return `${ident} IS NULL`;
     if (filter.op === 'not_null') return `${ident} IS NOT NULL`;
+    if (filter.op === 'in') return inSql(column, filter, params);
     params.push(filterParam(column, filter));
     const param = `$${params.length}`;
     if (filter.op === 'contains') return `strpos(lower(CAST(${ident} AS VARCHAR)), lower(${param})) > 0`;
-    const kind = storageKind(column.storageType);
     // Dates and timestamps arrive as ISO text; cast it to the column's type so the comparison is by time.
-    const right = kind === 'date' || kind === 'timestamp' ? `CAST(${param} AS ${column.storageType})` : param;
-    return `${ident} ${comparison[filter.op] ?? '='} ${right}`;
+    return `${ident} ${comparison[filter.op] ?? '='} ${comparedParam(column, param)}`;
   });
   return clauses.length === 0 ? '' : ` WHERE ${clauses.join(' AND ')}`;
 }
@@ -137,7 +190,10 @@ async function sortedView(
   viewCounter += 1;
   const table = `orchard_view_${process.pid}_${viewCounter}`;
   const building = (async (): Promise<CachedView> => {
-    await connection.run(`CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_parquet($1)${where}${order}`, params);
+    await connection.run(
+      `CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_parquet($1)${where}${order}`,
+      params,
+    );
     const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(table)}`);
     return { table, total: Number(reader.getRowsJS()[0]?.[0] ?? 0) };
   })();
@@ -170,13 +226,18 @@ export async function readRowWindow(
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxRowWindow) {
     throw new InvalidInputError(`Row limit must be between 1 and ${maxRowWindow}, got ${limit}.`, { limit });
   }
-  const columnNames = [rowIdColumn, ...columns.filter((column) => column.name !== rowIdColumn).map((column) => column.name)];
+  const columnNames = [
+    rowIdColumn,
+    ...columns.filter((column) => column.name !== rowIdColumn).map((column) => column.name),
+  ];
   const selectList = columnNames.map(quoteIdent).join(', ');
   return withConnection(db, async (connection) => {
     const plain = (request.sort ?? []).length === 0 && (request.filters ?? []).length === 0;
     if (plain) {
       // Row count comes from the Parquet footer; no data is read for it.
-      const countReader = await connection.runAndReadAll('SELECT count(*) FROM read_parquet($1)', [parquetPath]);
+      const countReader = await connection.runAndReadAll('SELECT count(*) FROM read_parquet($1)', [
+        parquetPath,
+      ]);
       const total = Number(countReader.getRowsJS()[0]?.[0] ?? 0);
       const reader = await connection.runAndReadAll(
         `SELECT ${selectList} FROM read_parquet($1) WHERE ${quoteIdent(rowIdColumn)} >= $2 AND ${quoteIdent(rowIdColumn)} < $3 ORDER BY ${quoteIdent(rowIdColumn)}`,

@@ -34,7 +34,10 @@ export interface SourceScan {
  */
 export function globSafePath(file: string, stagingDir: string): string {
   if (!hasGlobCharacters(file)) return file;
-  const link = path.join(stagingDir, `source-${process.pid}-${Date.now()}${path.extname(file).replace(/[^.\w]/g, '')}`);
+  const link = path.join(
+    stagingDir,
+    `source-${process.pid}-${Date.now()}${path.extname(file).replace(/[^.\w]/g, '')}`,
+  );
   fs.symlinkSync(path.resolve(file), link);
   return link;
 }
@@ -57,7 +60,11 @@ export function assertOverridesExist(
 }
 
 /** Works out format, dialect and the read expression; throws on problems visible before reading. */
-export function planScan(source: SourceFile, options: ImportOptions | undefined, readPath: string): SourceScan {
+export function planScan(
+  source: SourceFile,
+  options: ImportOptions | undefined,
+  readPath: string,
+): SourceScan {
   const format = detectFormat(source, options?.format);
   const encoding = effectiveEncoding(source, options?.encoding);
   assertTextContent(source, format, encoding);
@@ -96,7 +103,10 @@ export function planScan(source: SourceFile, options: ImportOptions | undefined,
     }
     case 'json':
     case 'jsonl': {
-      const firstChar = source.head.toString('utf8').replace(/^\uFEFF/, '').trimStart()[0];
+      const firstChar = source.head
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimStart()[0];
       const jsonFormat = format === 'jsonl' ? 'newline_delimited' : firstChar === '[' ? 'array' : 'auto';
       return {
         ...base,
@@ -117,7 +127,14 @@ export function planScan(source: SourceFile, options: ImportOptions | undefined,
         overridesAtRead: {},
       };
     case 'arrow':
-      return { ...base, fromSql: undefined, params: [], headerNames: undefined, delimiter: undefined, overridesAtRead: {} };
+      return {
+        ...base,
+        fromSql: undefined,
+        params: [],
+        headerNames: undefined,
+        delimiter: undefined,
+        overridesAtRead: {},
+      };
   }
 }
 
@@ -126,7 +143,11 @@ export function planScan(source: SourceFile, options: ImportOptions | undefined,
  * re-reads the file strictly with the header's dialect so DuckDB names the offending line.
  * Returns the mapped error, or a general one if the strict read somehow succeeds.
  */
-export async function diagnoseCsv(connection: DuckDBConnection, scan: SourceScan, file: string): Promise<unknown> {
+export async function diagnoseCsv(
+  connection: DuckDBConnection,
+  scan: SourceScan,
+  file: string,
+): Promise<unknown> {
   const names = scan.headerNames ?? [];
   const columns: Record<string, DuckDBValue> = {};
   for (const name of names) columns[name] = 'VARCHAR';

@@ -5,6 +5,7 @@ import { CancelledError, InvalidInputError } from '../contract/index.js';
 import type { ImportOptions, Project } from '../contract/index.js';
 import { importToSnapshot } from '../data/import-file.js';
 import { profileSnapshot } from '../data/profile.js';
+import { timed } from '../data/timings.js';
 import { findVersionByImport, hashFile, registerVersion } from '../registry/index.js';
 import type { JobContext } from './job-runner.js';
 import type { EngineParts } from './parts.js';
@@ -27,13 +28,20 @@ export function defaultDatasetName(sourcePath: string): string {
 export function importKey(sourceSha256: string, options: ImportOptions | undefined): string {
   const o = options ?? {};
   const types = Object.entries(o.columnTypes ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const canonical = JSON.stringify([sourceSha256, o.format ?? null, o.delimiter ?? null, o.encoding ?? null, types]);
+  const canonical = JSON.stringify([
+    sourceSha256,
+    o.format ?? null,
+    o.delimiter ?? null,
+    o.encoding ?? null,
+    types,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
 /**
- * Hash the source, reuse the version if this exact import exists, else snapshot to Parquet in
- * staging, profile it, move the snapshot into the object store, and only then register the rows.
+ * Hash the source while snapshotting it to Parquet in staging (profiled from DuckDB's staging
+ * table on the way); reuse the version if this exact import exists (the snapshot is then stopped
+ * and dropped), else move the snapshot into the object store, and only then register the rows.
  * A failure or cancel at any step leaves the registry untouched and removes the staged file.
  */
 export async function importDataset(
@@ -43,42 +51,68 @@ export async function importDataset(
 ): Promise<{ result: Record<string, unknown>; message: string }> {
   const { sourcePath, options, project } = request;
   const info = await stat(sourcePath).catch(() => null);
-  if (!info) throw new InvalidInputError(`${sourcePath} does not exist; check the path and try again.`, { path: sourcePath });
-  if (!info.isFile()) throw new InvalidInputError(`${sourcePath} is not a file; choose a data file.`, { path: sourcePath });
+  if (!info)
+    throw new InvalidInputError(`${sourcePath} does not exist; check the path and try again.`, {
+      path: sourcePath,
+    });
+  if (!info.isFile())
+    throw new InvalidInputError(`${sourcePath} is not a file; choose a data file.`, { path: sourcePath });
   const datasetName = request.datasetName ?? defaultDatasetName(sourcePath);
 
   job.progress(0, `Reading ${path.basename(sourcePath)}`);
-  const source = await hashFile(sourcePath, {
-    signal: job.signal,
-    onBytes: (bytes) => job.progress(0.15 * (bytes / Math.max(1, info.size)), 'Fingerprinting the file'),
-  }).catch((error: unknown) => {
-    if (job.signal.aborted) throw new CancelledError();
-    throw error;
-  });
-  const key = importKey(source.sha256, options);
-  const existing = findVersionByImport(parts.db, project.id, datasetName, key);
-  if (existing) {
-    return {
-      result: { versionId: existing.id, datasetId: existing.datasetId, reused: true, rowCount: existing.rowCount },
-      message: `Unchanged: ${datasetName} v${existing.number} already holds this file.`,
-    };
-  }
+  // The source is hashed while DuckDB reads it: both stream the same (page-cached) file, and the
+  // hash runs on Node's side while DuckDB's threads parse. If the hash shows this exact import
+  // already exists, the read is stopped and the existing version returned.
+  const importAbort = new AbortController();
+  const importSignal = AbortSignal.any([job.signal, importAbort.signal]);
+  const hashing = timed('sha256 of source', () => hashFile(sourcePath, { signal: importSignal })).then(
+    (source) => {
+      const key = importKey(source.sha256, options);
+      const existing = findVersionByImport(parts.db, project.id, datasetName, key);
+      if (existing) importAbort.abort();
+      return { source, key, existing };
+    },
+    (error: unknown) => {
+      importAbort.abort();
+      if (job.signal.aborted) throw new CancelledError();
+      throw error;
+    },
+  );
 
   const staged = parts.store.stagingPath('.parquet');
   try {
-    const snapshot = await importToSnapshot({
-      db: parts.duck,
-      sourcePath,
-      outputPath: staged,
-      options,
-      signal: job.signal,
-      onProgress: (fraction, message) => job.progress(0.15 + 0.65 * fraction, message),
-    });
-    job.progress(0.8, 'Profiling columns');
-    const profile = await profileSnapshot(parts.duck, staged, snapshot.columns);
+    const importing = timed('importToSnapshot total (incl. profile)', () =>
+      importToSnapshot({
+        db: parts.duck,
+        sourcePath,
+        outputPath: staged,
+        options,
+        signal: importSignal,
+        profile: true,
+        onProgress: (fraction, message) => job.progress(0.95 * fraction, message),
+      }),
+    );
+    // Settle both before acting on either, so no read is left running and no error is unhandled.
+    const [hashed, imported] = await Promise.allSettled([hashing, importing]);
+    if (hashed.status === 'rejected') throw hashed.reason;
+    const { source, key, existing } = hashed.value;
+    if (existing) {
+      return {
+        result: {
+          versionId: existing.id,
+          datasetId: existing.datasetId,
+          reused: true,
+          rowCount: existing.rowCount,
+        },
+        message: `Unchanged: ${datasetName} v${existing.number} already holds this file.`,
+      };
+    }
+    if (imported.status === 'rejected') throw imported.reason;
+    const snapshot = imported.value;
+    const profile = snapshot.profile ?? (await profileSnapshot(parts.duck, staged, snapshot.columns));
     if (job.signal.aborted) throw new CancelledError();
     job.progress(0.95, 'Saving the snapshot');
-    const stored = await parts.store.commit(staged);
+    const stored = await timed('object store commit (sha256 + fsync)', () => parts.store.commit(staged));
     const version = registerVersion(parts.db, {
       projectId: project.id,
       datasetName,
@@ -86,13 +120,23 @@ export async function importDataset(
       snapshot: { sha256: stored.sha256, sizeBytes: stored.sizeBytes },
       rowCount: snapshot.rowCount,
       columns: snapshot.columns,
-      source: { path: sourcePath, format: snapshot.format, sizeBytes: source.sizeBytes, sha256: source.sha256 },
+      source: {
+        path: sourcePath,
+        format: snapshot.format,
+        sizeBytes: source.sizeBytes,
+        sha256: source.sha256,
+      },
       warnings: snapshot.warnings,
       profile,
       actor: parts.actor,
     });
     return {
-      result: { versionId: version.id, datasetId: version.datasetId, reused: false, rowCount: version.rowCount },
+      result: {
+        versionId: version.id,
+        datasetId: version.datasetId,
+        reused: false,
+        rowCount: version.rowCount,
+      },
       message: `Imported ${version.rowCount.toLocaleString('en-US')} rows as ${datasetName} v${version.number}.`,
     };
   } finally {

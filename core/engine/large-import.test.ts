@@ -54,12 +54,17 @@ describe('large imports', () => {
         const m = process.memoryUsage();
         peakJs = Math.max(peakJs, m.heapUsed - baseline.heapUsed + (m.arrayBuffers - baseline.arrayBuffers));
       }, 25);
-      const job = await waitForJob(api, (await api.datasets.import({ projectId: project.id, path: file })).jobId, 300_000);
+      const job = await waitForJob(
+        api,
+        (await api.datasets.import({ projectId: project.id, path: file })).jobId,
+        300_000,
+      );
       clearInterval(sampler);
       expect(job.status).toBe('succeeded');
       expect(job.result).toMatchObject({ rowCount: rows });
-      // The file is ~200 MB; JS memory above the baseline stays a small fraction of it.
-      expect(peakJs).toBeLessThan(size / 4);
+      // The file is ~200 MB. Reading it whole would put at least that much in JS buffers; streaming
+      // leaves only uncollected 1 MB chunks (tens of MB at most, depending on when GC runs).
+      expect(peakJs).toBeLessThan(size / 2);
     } finally {
       await engine.close();
     }

@@ -48,6 +48,7 @@ describe('openRegistry', () => {
         fingerprint: 'CREATE TABLE something_else (x)',
         up: (db) => db.exec('CREATE TABLE something_else (x)'),
       },
+      ...migrations.slice(1),
     ];
     expect(() => openRegistry(file, edited)).toThrow(/was edited after it was applied/);
   });
@@ -58,8 +59,8 @@ describe('openRegistry', () => {
     const broken: Migration[] = [
       ...migrations,
       {
-        version: 2,
-        name: '0002-broken',
+        version: migrations.length + 1,
+        name: '9999-broken',
         fingerprint: 'CREATE TABLE half_done (x)',
         up: (db) => {
           db.exec('CREATE TABLE half_done (x)');
@@ -69,7 +70,7 @@ describe('openRegistry', () => {
     ];
     expect(() => openRegistry(file, broken)).toThrow(/boom/);
     const db = openRegistry(file);
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(migrations.length);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
     db.close();
   });
