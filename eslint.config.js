@@ -8,12 +8,35 @@ import tseslint from 'typescript-eslint';
  * contract and domain are platform-free; core never reaches electron, react or the renderer;
  * the renderer reaches only the contract and pure domain code; electron may use core.
  */
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'net',
+  'worker_threads',
+];
 const platformFree = {
   patterns: [
     { group: nodeBuiltins, message: 'core/contract and core/domain must not import Node built-ins.' },
-    { group: ['electron', 'react', 'react-dom', 'better-sqlite3', '@duckdb/*', 'ws'], message: 'core/contract and core/domain stay platform-free.' },
-    { group: ['**/registry/**', '**/data/**', '**/engine/**', '**/cli/**', '**/renderer/**', '**/electron/**'], message: 'Lower layers may not import upper ones.' },
+    {
+      group: ['electron', 'react', 'react-dom', 'better-sqlite3', '@duckdb/*', 'ws'],
+      message: 'core/contract and core/domain stay platform-free.',
+    },
+    {
+      group: [
+        '**/registry/**',
+        '**/data/**',
+        '**/engine/**',
+        '**/cli/**',
+        '**/renderer/**',
+        '**/electron/**',
+      ],
+      message: 'Lower layers may not import upper ones.',
+    },
   ],
 };
 
@@ -42,8 +65,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'react', 'react-dom', 'zustand', 'plotly.js*'], message: 'core never imports UI or Electron.' },
-            { group: ['**/renderer/**', '**/electron/**'], message: 'core never imports renderer or electron.' },
+            {
+              group: ['electron', 'react', 'react-dom', 'zustand', 'plotly.js*'],
+              message: 'core never imports UI or Electron.',
+            },
+            {
+              group: ['**/renderer/**', '**/electron/**'],
+              message: 'core never imports renderer or electron.',
+            },
           ],
         },
       ],
@@ -58,9 +87,18 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: 'The renderer is a web page: no Node built-ins.' },
-            { group: ['electron', 'better-sqlite3', '@duckdb/*', 'ws'], message: 'The renderer talks to the engine only through the contract client.' },
             {
-              group: ['**/core/registry/**', '**/core/data/**', '**/core/engine/**', '**/core/cli/**', '**/electron/**'],
+              group: ['electron', 'better-sqlite3', '@duckdb/*', 'ws'],
+              message: 'The renderer talks to the engine only through the contract client.',
+            },
+            {
+              group: [
+                '**/core/registry/**',
+                '**/core/data/**',
+                '**/core/engine/**',
+                '**/core/cli/**',
+                '**/electron/**',
+              ],
               message: 'The renderer imports only core/contract (and pure core/domain).',
             },
           ],
@@ -73,7 +111,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/renderer/**', 'react', 'react-dom'], message: 'electron/ hosts the renderer; it does not import it.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/renderer/**', 'react', 'react-dom'],
+              message: 'electron/ hosts the renderer; it does not import it.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -9,7 +9,10 @@ import { parseColumnTypes } from './main.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const entry = `import(${JSON.stringify(path.join(repoRoot, 'core/cli/main.ts'))}).then((m) => m.runCli(process.argv))`;
 
-function orchard(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function orchard(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -26,17 +29,32 @@ describe('orchard CLI', () => {
   it('lists its commands in --help', async () => {
     const { code, stdout } = await orchard(['--help']);
     expect(code).toBe(0);
-    for (const command of ['serve', 'projects', 'import', 'datasets', 'jobs']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'projects', 'import', 'datasets', 'jobs'])
+      expect(stdout).toContain(command);
   });
 
   it('creates a project, imports a file with a type override, and lists it', async () => {
     const dir = tempDir();
     const workspace = path.join(dir, 'ws');
     const file = writeFixture(dir, 'people.csv', smallCsv);
-    expect((await orchard(['-w', workspace, 'projects', 'create', 'Credit'])).stdout).toContain('Created project Credit');
-    const imported = await orchard(['-w', workspace, 'import', file, '--project', 'Credit', '--type', 'id=text', '--json']);
+    expect((await orchard(['-w', workspace, 'projects', 'create', 'Credit'])).stdout).toContain(
+      'Created project Credit',
+    );
+    const imported = await orchard([
+      '-w',
+      workspace,
+      'import',
+      file,
+      '--project',
+      'Credit',
+      '--type',
+      'id=text',
+      '--json',
+    ]);
     expect(imported.code).toBe(0);
-    const { version } = JSON.parse(imported.stdout) as { version: { id: string; rowCount: number; columns: { name: string; type: string }[] } };
+    const { version } = JSON.parse(imported.stdout) as {
+      version: { id: string; rowCount: number; columns: { name: string; type: string }[] };
+    };
     expect(version.rowCount).toBe(5);
     expect(version.columns.find((c) => c.name === 'id')?.type).toBe('text');
     const listed = await orchard(['-w', workspace, 'datasets', 'ls', '--project', 'Credit']);
@@ -54,6 +72,54 @@ describe('orchard CLI', () => {
     const result = await orchard(['-w', workspace, 'import', missing, '--project', 'P']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('nope.csv');
+  });
+
+  it('validates a version against a YAML suite, exiting 1 on a failed check, and prints a suggestion', async () => {
+    const dir = tempDir();
+    const workspace = path.join(dir, 'ws');
+    const file = writeFixture(dir, 'people.csv', smallCsv);
+    await orchard(['-w', workspace, 'projects', 'create', 'P']);
+    const imported = await orchard(['-w', workspace, 'import', file, '--project', 'P', '--json']);
+    const versionId = (JSON.parse(imported.stdout) as { version: { id: string } }).version.id;
+    const suite = writeFixture(
+      dir,
+      'suite.yaml',
+      [
+        'name: basics',
+        'checks:',
+        '  - kind: range',
+        '    column: age',
+        '    max: 45',
+        '  - kind: completeness',
+        '    column: income',
+        '    maxMissingShare: 0.5',
+      ].join('\n'),
+    );
+    const failed = await orchard(['-w', workspace, 'validate', versionId, '--suite', suite]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/FAIL\s+range:age/);
+    expect(failed.stdout).toContain('FAILED: 1 of 2 checks passed');
+    const relaxed = writeFixture(
+      dir,
+      'suite.yaml',
+      ['name: basics', 'checks:', '  - kind: range', '    column: age', '    max: 99'].join('\n'),
+    );
+    const passed = await orchard(['-w', workspace, 'validate', versionId, '--suite', relaxed, '--json']);
+    expect(passed.code).toBe(0);
+    expect(JSON.parse(passed.stdout)).toMatchObject({ status: 'passed' });
+    const broken = writeFixture(
+      dir,
+      'broken.yaml',
+      ['name: x', 'checks:', '  - kind: completeness', '    column: income', '    maxMissingShare: 7'].join(
+        '\n',
+      ),
+    );
+    const refused = await orchard(['-w', workspace, 'validate', versionId, '--suite', broken]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('broken.yaml');
+    expect(refused.stderr).toContain('maxMissingShare');
+    const suggestion = await orchard(['-w', workspace, 'suggest-suite', versionId]);
+    expect(suggestion.stdout).toContain('kind: columns_present');
   });
 
   it('rejects a malformed --type', () => {

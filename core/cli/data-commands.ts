@@ -10,10 +10,16 @@ function print(value: unknown, asJson: boolean | undefined, text: () => string):
   process.stdout.write(`${asJson ? JSON.stringify(value, null, 2) : text()}\n`);
 }
 
-async function findProjectId(api: Parameters<Parameters<typeof withApi>[1]>[0], idOrName: string): Promise<string> {
+async function findProjectId(
+  api: Parameters<Parameters<typeof withApi>[1]>[0],
+  idOrName: string,
+): Promise<string> {
   const projects = await api.projects.list();
   const project = projects.find((p) => p.id === idOrName) ?? projects.find((p) => p.name === idOrName);
-  if (!project) throw new Error(`No project named or with id "${idOrName}". Create it with \`orchard projects create ${idOrName}\`.`);
+  if (!project)
+    throw new Error(
+      `No project named or with id "${idOrName}". Create it with \`orchard projects create ${idOrName}\`.`,
+    );
   return project.id;
 }
 
@@ -38,7 +44,12 @@ export function registerDataCommands(program: Command): void {
     .action((o: { json?: boolean }) =>
       withApi(global(), async (api) => {
         const list = await api.projects.list();
-        print(list, o.json, () => table(['id', 'name', 'created'], list.map((p) => [p.id, p.name, p.createdAt])));
+        print(list, o.json, () =>
+          table(
+            ['id', 'name', 'created'],
+            list.map((p) => [p.id, p.name, p.createdAt]),
+          ),
+        );
       }),
     );
 
@@ -47,7 +58,10 @@ export function registerDataCommands(program: Command): void {
     .description('Import a CSV, TSV, Parquet, JSON, JSONL or Arrow file as a new dataset version.')
     .requiredOption('-p, --project <project>', 'project name or id')
     .option('-n, --name <dataset>', 'dataset to add the version to (default: the file name)')
-    .option('-t, --type <column=type...>', 'override a column type: integer, float, boolean, date, timestamp, categorical, text')
+    .option(
+      '-t, --type <column=type...>',
+      'override a column type: integer, float, boolean, date, timestamp, categorical, text',
+    )
     .option('--format <format>', `read the file as ${sourceFormats.join(', ')}`)
     .option('--delimiter <char>', 'field separator for delimited text')
     .option('--encoding <encoding>', 'utf-8, utf-16 or latin-1')
@@ -55,7 +69,15 @@ export function registerDataCommands(program: Command): void {
     .action(
       (
         file: string,
-        o: { project: string; name?: string; type?: string[]; format?: string; delimiter?: string; encoding?: string; json?: boolean },
+        o: {
+          project: string;
+          name?: string;
+          type?: string[];
+          format?: string;
+          delimiter?: string;
+          encoding?: string;
+          json?: boolean;
+        },
       ) =>
         withApi(global(), async (api) => {
           const options: ImportOptions = {};
@@ -72,13 +94,17 @@ export function registerDataCommands(program: Command): void {
           });
           const job = await followJob(api, jobId);
           if (job.status !== 'succeeded') {
-            process.stderr.write(`${job.status === 'cancelled' ? 'Cancelled' : 'Import failed'}: ${job.error?.message ?? job.message}\n`);
+            process.stderr.write(
+              `${job.status === 'cancelled' ? 'Cancelled' : 'Import failed'}: ${job.error?.message ?? job.message}\n`,
+            );
             process.exitCode = job.status === 'cancelled' ? 130 : 1;
             return;
           }
           const version = await api.datasets.version({ versionId: String(job.result?.['versionId']) });
           print({ job, version }, o.json, () =>
-            [job.message, ...version.warnings.map((w) => `warning: ${w}`), `version: ${version.id}`].join('\n'),
+            [job.message, ...version.warnings.map((w) => `warning: ${w}`), `version: ${version.id}`].join(
+              '\n',
+            ),
           );
         }),
     );
@@ -93,7 +119,10 @@ export function registerDataCommands(program: Command): void {
       withApi(global(), async (api) => {
         const list = await api.datasets.list({ projectId: await findProjectId(api, o.project) });
         print(list, o.json, () =>
-          table(['id', 'name', 'versions', 'latest'], list.map((d) => [d.id, d.name, String(d.versionCount), d.latestVersionId ?? ''])),
+          table(
+            ['id', 'name', 'versions', 'latest'],
+            list.map((d) => [d.id, d.name, String(d.versionCount), d.latestVersionId ?? '']),
+          ),
         );
       }),
     );
@@ -104,7 +133,9 @@ export function registerDataCommands(program: Command): void {
     .action((datasetId: string, o: { json?: boolean }) =>
       withApi(global(), async (api) => {
         const list = await api.datasets.versions({ datasetId });
-        print(list, o.json, () => table(['id', 'version', 'rows', 'columns', 'format', 'created'], list.map(describeVersion)));
+        print(list, o.json, () =>
+          table(['id', 'version', 'rows', 'columns', 'format', 'created'], list.map(describeVersion)),
+        );
       }),
     );
   datasets
@@ -115,7 +146,13 @@ export function registerDataCommands(program: Command): void {
       withApi(global(), async (api) => {
         const profile = await api.datasets.profile({ versionId });
         print(profile, o.json, () =>
-          [`${profile.rowCount.toLocaleString('en-US')} rows`, table(['column', 'type', 'missing', 'distinct', 'summary'], profile.columns.map(describeColumnProfile))].join('\n'),
+          [
+            `${profile.rowCount.toLocaleString('en-US')} rows`,
+            table(
+              ['column', 'type', 'missing', 'distinct', 'summary'],
+              profile.columns.map(describeColumnProfile),
+            ),
+          ].join('\n'),
         );
       }),
     );
@@ -127,8 +164,17 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((versionId: string, o: { offset: string; limit: string; json?: boolean }) =>
       withApi(global(), async (api) => {
-        const window = await api.datasets.rows({ versionId, offset: Number(o.offset), limit: Number(o.limit) });
-        print(window, o.json, () => table(window.columns, window.rows.map((r) => r.map((c) => (c === null ? '' : String(c))))));
+        const window = await api.datasets.rows({
+          versionId,
+          offset: Number(o.offset),
+          limit: Number(o.limit),
+        });
+        print(window, o.json, () =>
+          table(
+            window.columns,
+            window.rows.map((r) => r.map((c) => (c === null ? '' : String(c)))),
+          ),
+        );
       }),
     );
 
@@ -140,7 +186,10 @@ export function registerDataCommands(program: Command): void {
       withApi(global(), async (api) => {
         const list = await api.jobs.list({ limit: 50 });
         print(list, o.json, () =>
-          table(['id', 'kind', 'status', 'progress', 'message'], list.map((j) => [j.id, j.kind, j.status, `${Math.round(j.progress * 100)}%`, j.message])),
+          table(
+            ['id', 'kind', 'status', 'progress', 'message'],
+            list.map((j) => [j.id, j.kind, j.status, `${Math.round(j.progress * 100)}%`, j.message]),
+          ),
         );
       }),
     );

@@ -3,7 +3,11 @@ import type { ColumnProfile, DatasetVersion } from '../contract/index.js';
 /** Plain aligned columns for terminal tables. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -14,7 +18,14 @@ export function formatNumber(value: number | null | undefined): string {
 }
 
 export function describeVersion(v: DatasetVersion): string[] {
-  return [v.id, `v${v.number}`, v.rowCount.toLocaleString('en-US'), String(v.columns.length), v.source.format, v.createdAt];
+  return [
+    v.id,
+    `v${v.number}`,
+    v.rowCount.toLocaleString('en-US'),
+    String(v.columns.length),
+    v.source.format,
+    v.createdAt,
+  ];
 }
 
 export function describeColumnProfile(c: ColumnProfile): string[] {

@@ -3,6 +3,7 @@ import { columnTypes } from '../contract/index.js';
 import type { ColumnType } from '../contract/index.js';
 import { registerDataCommands } from './data-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerValidateCommands } from './validate-commands.js';
 import { reportError } from './session.js';
 
 export function parseColumnTypes(specs: readonly string[]): Record<string, ColumnType> {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommand(program);
   registerDataCommands(program);
+  registerValidateCommands(program);
   return program;
 }
 

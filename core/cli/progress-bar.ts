@@ -8,7 +8,11 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr) {
       if (stream.isTTY) {
         const filled = Math.round(clamped * width);
         const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-        stream.write(`\r${bar} ${(clamped * 100).toFixed(0).padStart(3)}% ${message}`.slice(0, (stream.columns || 100) - 1).padEnd(Math.min(stream.columns || 100, 100) - 1));
+        stream.write(
+          `\r${bar} ${(clamped * 100).toFixed(0).padStart(3)}% ${message}`
+            .slice(0, (stream.columns || 100) - 1)
+            .padEnd(Math.min(stream.columns || 100, 100) - 1),
+        );
       } else if (message !== lastMessage) {
         stream.write(`${(clamped * 100).toFixed(0).padStart(3)}% ${message}\n`);
       }

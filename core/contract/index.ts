@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './protocol.js';
 export * from './client.js';
 export type * from './bridge.js';
+export * from './validation.js';

@@ -13,6 +13,7 @@ import {
   SortKey,
   SourceFormat,
 } from './schemas.js';
+import { LeakageReport, Suite, SuiteDefinition, ValidationRun } from './validation.js';
 
 interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
   readonly doc: string;
@@ -115,6 +116,75 @@ export const methods = {
       })
       .strict(),
     result: RowWindow,
+  }),
+  'validation.suggest': method({
+    doc: "Suggest a suite from a version's profile: schema, completeness, ranges, allowed values, uniqueness.",
+    params: z.object({ versionId: Id }).strict(),
+    result: SuiteDefinition,
+  }),
+  'validation.saveSuite': method({
+    doc: 'Save a suite for a dataset: a new suite, or (with suiteId) a new version of an existing one.',
+    params: z.object({ datasetId: Id, definition: SuiteDefinition, suiteId: Id.optional() }).strict(),
+    result: Suite,
+  }),
+  'validation.suites': method({
+    doc: 'The suites of a dataset with their latest versions.',
+    params: z.object({ datasetId: Id }).strict(),
+    result: z.array(Suite),
+  }),
+  'validation.setRequired': method({
+    doc: 'Make a suite required (or not) before training on versions of its dataset.',
+    params: z.object({ suiteId: Id, required: z.boolean() }).strict(),
+    result: Suite,
+  }),
+  'validation.run': method({
+    doc: "Run a suite version on a dataset version; every check runs. A job whose result holds the run's id.",
+    params: z.object({ versionId: Id, suiteVersionId: Id }).strict(),
+    result: z.object({ jobId: Id }),
+  }),
+  'validation.runs': method({
+    doc: 'Validation runs of a dataset version, newest first.',
+    params: z.object({ versionId: Id }).strict(),
+    result: z.array(ValidationRun),
+  }),
+  'validation.getRun': method({
+    doc: 'One validation run with every check result.',
+    params: z.object({ runId: Id }).strict(),
+    result: ValidationRun,
+  }),
+  'validation.status': method({
+    doc: "Each version of a dataset's latest validation status (versions never validated are absent).",
+    params: z.object({ datasetId: Id }).strict(),
+    result: z.array(
+      z.object({ versionId: Id, runId: Id, status: z.enum(['passed', 'failed']), createdAt: z.string() }),
+    ),
+  }),
+  'validation.leakage': method({
+    doc: 'Rows (and, with an id column, ids) present in both of two versions or splits.',
+    params: z
+      .object({ leftVersionId: Id, rightVersionId: Id, idColumn: z.string().min(1).optional() })
+      .strict(),
+    result: LeakageReport,
+  }),
+  'validation.gate': method({
+    doc: 'May a run train on this version? Refused with gate_failed while a required suite failed, unless overridden with a reason (audited).',
+    params: z
+      .object({
+        versionId: Id,
+        override: z
+          .object({ reason: z.string().trim().min(3).max(2000) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    result: z.object({
+      allowed: z.literal(true),
+      overridden: z.boolean(),
+      /** Required suites and their latest status on this version. */
+      suites: z.array(
+        z.object({ suiteId: Id, name: z.string(), status: z.enum(['passed', 'failed', 'not_run']) }),
+      ),
+    }),
   }),
   'jobs.get': method({
     doc: 'One job with its status, progress and result or error.',

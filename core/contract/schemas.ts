@@ -131,11 +131,27 @@ export const SortKey = z.object({
 });
 export type SortKey = z.infer<typeof SortKey>;
 
-export const filterOps = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'contains', 'is_null', 'not_null'] as const;
+/** `in` matches any of `values` (e.g. the example rows of a failed check: `_row_id` in […]). */
+export const filterOps = [
+  'eq',
+  'neq',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'contains',
+  'is_null',
+  'not_null',
+  'in',
+] as const;
 export const ColumnFilter = z.object({
   column: z.string().min(1),
   op: z.enum(filterOps),
   value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  values: z
+    .array(z.union([z.string(), z.number(), z.boolean()]))
+    .max(1000)
+    .optional(),
 });
 export type ColumnFilter = z.infer<typeof ColumnFilter>;
 

@@ -113,8 +113,12 @@ describe.each(Object.entries(transports))('contract over %s', (_name, connect) =
     const error = await api.projects.create({ name: '' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcError);
     expect(error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('name') });
-    await expect(api.call('projects.create', { name: 'x', extra: 1 } as never)).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(api.datasets.rows({ versionId: 'dsv_x', offset: -1, limit: 10 })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(api.call('projects.create', { name: 'x', extra: 1 } as never)).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    await expect(api.datasets.rows({ versionId: 'dsv_x', offset: -1, limit: 10 })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     await expect(api.call('no.such' as never, {} as never)).rejects.toMatchObject({ code: 'not_found' });
   });
 
@@ -128,21 +132,40 @@ describe.each(Object.entries(transports))('contract over %s', (_name, connect) =
 
     const { jobId } = await api.datasets.import({ projectId: project.id, path: file });
     const job = await waitForJob(api, jobId);
-    expect(job).toMatchObject({ status: 'succeeded', kind: 'datasets.import', result: { reused: false, rowCount: 5 } });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      kind: 'datasets.import',
+      result: { reused: false, rowCount: 5 },
+    });
     await expect.poll(() => seen.includes('job.finished')).toBe(true);
     stopProgress();
     stopFinished();
 
     const versionId = String(job.result?.['versionId']);
     const version = await api.datasets.version({ versionId });
-    expect(version).toMatchObject({ number: 1, parentId: null, rowCount: 5, source: { format: 'csv', path: file } });
+    expect(version).toMatchObject({
+      number: 1,
+      parentId: null,
+      rowCount: 5,
+      source: { format: 'csv', path: file },
+    });
     expect(version.columns.map((c) => c.name)).toEqual(['id', 'age', 'city', 'income', 'joined']);
 
-    const rows = await api.datasets.rows({ versionId, offset: 0, limit: 2, sort: [{ column: 'age', direction: 'desc' }] });
+    const rows = await api.datasets.rows({
+      versionId,
+      offset: 0,
+      limit: 2,
+      sort: [{ column: 'age', direction: 'desc' }],
+    });
     expect(rows.columns[0]).toBe('_row_id');
     expect(rows.total).toBe(5);
     expect(rows.rows.map((r) => r[rows.columns.indexOf('age')])).toEqual([51, 42]);
-    const lyon = await api.datasets.rows({ versionId, offset: 0, limit: 10, filters: [{ column: 'city', op: 'eq', value: 'Lyon' }] });
+    const lyon = await api.datasets.rows({
+      versionId,
+      offset: 0,
+      limit: 10,
+      filters: [{ column: 'city', op: 'eq', value: 'Lyon' }],
+    });
     expect(lyon.total).toBe(2);
 
     const profile = await api.datasets.profile({ versionId });
@@ -150,11 +173,17 @@ describe.each(Object.entries(transports))('contract over %s', (_name, connect) =
     expect(income).toMatchObject({ missing: 1, count: 4 });
     expect(methods['datasets.profile'].result.safeParse(profile).success).toBe(true);
 
-    const again = await waitForJob(api, (await api.datasets.import({ projectId: project.id, path: file })).jobId);
+    const again = await waitForJob(
+      api,
+      (await api.datasets.import({ projectId: project.id, path: file })).jobId,
+    );
     expect(again.result).toMatchObject({ reused: true, versionId });
 
     fixture('people.csv', `${smallCsv}\n6,27,Lille,39000,2024-04-02`);
-    const changed = await waitForJob(api, (await api.datasets.import({ projectId: project.id, path: file })).jobId);
+    const changed = await waitForJob(
+      api,
+      (await api.datasets.import({ projectId: project.id, path: file })).jobId,
+    );
     const v2 = await api.datasets.version({ versionId: String(changed.result?.['versionId']) });
     expect(v2).toMatchObject({ number: 2, parentId: versionId, rowCount: 6 });
     const datasets = await api.datasets.list({ projectId: project.id });
@@ -167,16 +196,24 @@ describe.each(Object.entries(transports))('contract over %s', (_name, connect) =
     const good = fixture('good.csv', smallCsv);
     await waitForJob(api, (await api.datasets.import({ projectId: project.id, path: good })).jobId);
     const ragged = fixture('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n');
-    const job = await waitForJob(api, (await api.datasets.import({ projectId: project.id, path: ragged })).jobId);
+    const job = await waitForJob(
+      api,
+      (await api.datasets.import({ projectId: project.id, path: ragged })).jobId,
+    );
     expect(job.status).toBe('failed');
-    expect(job.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('ragged.csv') });
+    expect(job.error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('ragged.csv'),
+    });
     const datasets = await api.datasets.list({ projectId: project.id });
     expect(datasets.map((d) => d.name)).toEqual(['good']);
   });
 
   it('answers `not_found` for unknown ids', async () => {
     const { api } = await setup();
-    await expect(api.datasets.version({ versionId: 'dsv_nope' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(api.datasets.version({ versionId: 'dsv_nope' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await expect(api.datasets.list({ projectId: 'prj_nope' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(api.jobs.cancel({ jobId: 'job_nope' })).rejects.toMatchObject({ code: 'not_found' });
   });

@@ -9,6 +9,7 @@ import { ObjectStore, isProcessAlive, markOrphanedJobsInterrupted, openRegistry 
 import { datasetHandlers } from './handlers/datasets.js';
 import { jobHandlers } from './handlers/jobs.js';
 import { projectHandlers } from './handlers/projects.js';
+import { validationHandlers } from './handlers/validation.js';
 import { JobRunner } from './job-runner.js';
 import type { EngineParts, Handler, HandlerMap } from './parts.js';
 import type { CallContext, Engine, EventListener } from './types.js';
@@ -28,7 +29,9 @@ export function defaultWorkspace(): string {
 }
 
 function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+  return issues
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
 }
 
 /** Opens a workspace: registry, object store, DuckDB, job runner; marks orphaned jobs interrupted. */
@@ -45,7 +48,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   });
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => emitter.emit('event', name, payload);
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) =>
+    emitter.emit('event', name, payload);
   const jobs = new JobRunner(db, emit);
   const parts: EngineParts = {
     workspace,
@@ -66,6 +70,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     ...projectHandlers(parts),
     ...datasetHandlers(parts),
     ...jobHandlers(parts),
+    ...validationHandlers(parts),
   };
 
   let closed = false;
@@ -77,10 +82,13 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
         if (!isMethodName(method)) throw new NotFoundError(`Unknown method "${method}".`, { method });
         const parsed = methods[method].params.safeParse(params ?? {});
         if (!parsed.success) {
-          throw new InvalidInputError(`Invalid parameters for ${method}: ${formatIssues(parsed.error.issues)}`, {
-            method,
-            issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-          });
+          throw new InvalidInputError(
+            `Invalid parameters for ${method}: ${formatIssues(parsed.error.issues)}`,
+            {
+              method,
+              issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+            },
+          );
         }
         const handler = handlers[method] as Handler<typeof method>;
         const value = await handler(parsed.data as never, context);

@@ -40,7 +40,8 @@ export class JobRunner {
   ) {}
 
   start(kind: string, params: unknown, work: JobWork): Job {
-    if (this.closed) throw new ConflictError('The engine is shutting down; start the job again after it restarts.');
+    if (this.closed)
+      throw new ConflictError('The engine is shutting down; start the job again after it restarts.');
     const job = insertJob(this.db, kind, params, process.pid);
     this.queue.push({ id: job.id, kind, work, controller: new AbortController() });
     this.pump();
@@ -51,7 +52,12 @@ export class JobRunner {
     const queuedAt = this.queue.findIndex((j) => j.id === jobId);
     if (queuedAt >= 0) {
       const [queued] = this.queue.splice(queuedAt, 1);
-      if (queued) this.finish(queued, { status: 'cancelled', error: new CancelledError().toShape(), message: 'Cancelled before it started.' });
+      if (queued)
+        this.finish(queued, {
+          status: 'cancelled',
+          error: new CancelledError().toShape(),
+          message: 'Cancelled before it started.',
+        });
     }
     this.running.get(jobId)?.controller.abort();
     return getJob(this.db, jobId);
@@ -61,7 +67,11 @@ export class JobRunner {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) {
-      this.finish(job, { status: 'cancelled', error: new CancelledError('The engine shut down before the job started.').toShape(), message: 'Cancelled at shutdown.' });
+      this.finish(job, {
+        status: 'cancelled',
+        error: new CancelledError('The engine shut down before the job started.').toShape(),
+        message: 'Cancelled at shutdown.',
+      });
     }
     for (const job of this.running.values()) job.controller.abort();
     await Promise.allSettled([...this.settled]);
@@ -96,7 +106,12 @@ export class JobRunner {
         if (now - lastReport < progressIntervalMs) return;
         lastReport = now;
         updateJobProgress(this.db, job.id, fraction, message);
-        this.emit('job.progress', { jobId: job.id, kind: job.kind, progress: Math.min(1, Math.max(0, fraction)), message });
+        this.emit('job.progress', {
+          jobId: job.id,
+          kind: job.kind,
+          progress: Math.min(1, Math.max(0, fraction)),
+          message,
+        });
       },
     };
     try {
@@ -105,7 +120,7 @@ export class JobRunner {
       if (job.controller.signal.aborted) throw new CancelledError();
       this.finish(job, { status: 'succeeded', result, message });
     } catch (error) {
-      const cancelled = job.controller.signal.aborted || (error instanceof CancelledError);
+      const cancelled = job.controller.signal.aborted || error instanceof CancelledError;
       const shape = cancelled ? new CancelledError().toShape() : toErrorShape(error);
       this.finish(job, { status: cancelled ? 'cancelled' : 'failed', error: shape, message: shape.message });
     }

@@ -16,7 +16,9 @@ describe('pathsUnder', () => {
     const policy = pathsUnder([allowed], 'Upload it instead.');
     expect(policy.check(path.join(allowed, 'a.csv'))).toBe(path.join(allowed, 'a.csv'));
     expect(() => policy.check(path.join(allowed, '..', 'b.csv'))).toThrow(ForbiddenError);
-    expect(() => policy.check('/etc/passwd')).toThrow(/\/etc\/passwd is outside the files this session may read\. Upload it instead\./);
+    expect(() => policy.check('/etc/passwd')).toThrow(
+      /\/etc\/passwd is outside the files this session may read\. Upload it instead\./,
+    );
     expect(() => policy.check(`${allowed}-sibling/x.csv`)).toThrow(ForbiddenError);
   });
 

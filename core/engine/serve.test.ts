@@ -23,7 +23,13 @@ function http(
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: server.port, path: pathAndQuery, method: options.method ?? 'GET', headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: pathAndQuery,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -74,7 +80,9 @@ describe('orchard serve', () => {
 
   it('prints a loopback URL carrying the token', async () => {
     const { server } = await serve();
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{40,}$`));
+    expect(server.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{40,}$`),
+    );
   });
 
   it('refuses every HTTP request without the token', async () => {
@@ -154,7 +162,10 @@ describe('orchard serve', () => {
 
   it('lets the page import uploads and --data-dir files only', async () => {
     const { server, cookie, host, root, dataDir } = await serve();
-    const client = await connectWebSocketClient(`ws://127.0.0.1:${server.port}/rpc`, { cookie, origin: `http://${host}` });
+    const client = await connectWebSocketClient(`ws://127.0.0.1:${server.port}/rpc`, {
+      cookie,
+      origin: `http://${host}`,
+    });
     cleanups.push(async () => client.close());
     const project = await client.api.projects.create({ name: 'p' });
     const outside = writeFixture(root, 'outside.csv', smallCsv);
@@ -162,7 +173,9 @@ describe('orchard serve', () => {
       code: 'forbidden',
       message: expect.stringContaining('outside.csv is outside the files this session may read'),
     });
-    await expect(client.api.datasets.inspect({ path: '/etc/passwd' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(client.api.datasets.inspect({ path: '/etc/passwd' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     const inside = writeFixture(dataDir, 'inside.csv', smallCsv);
     const { jobId } = await client.api.datasets.import({ projectId: project.id, path: inside });
     expect((await waitForJob(client.api, jobId)).status).toBe('succeeded');

@@ -78,7 +78,10 @@ function refuse(response: ServerResponse, status: number, message: string): void
 /** A safe file name for an upload: its last path segment, without control or path characters. */
 export function uploadFileName(raw: string | null): string {
   const base = path.basename((raw ?? '').replace(/\\/g, '/'));
-  const cleaned = base.replace(/[\u0000-\u001f<>:"|?*/]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const cleaned = base
+    .replace(/[\u0000-\u001f<>:"|?*/]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return cleaned || 'upload';
 }
 
@@ -94,11 +97,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const uploadsDir = path.join(options.engine.workspace, 'uploads');
   await mkdir(uploadsDir, { recursive: true });
   await removeOldUploads(uploadsDir);
-  const paths = pathsUnder([uploadsDir, ...(options.dataDirs ?? [])], 'Upload the file with Import data, or restart `orchard serve` with `--data-dir` naming its folder.');
+  const paths = pathsUnder(
+    [uploadsDir, ...(options.dataDirs ?? [])],
+    'Upload the file with Import data, or restart `orchard serve` with `--data-dir` naming its folder.',
+  );
   const rpc = createRpcSocketServer(options.engine, { mode: 'browser', paths });
   let allowedHosts = new Set<string>();
 
-  const hostAllowed = (request: IncomingMessage) => allowedHosts.has((request.headers.host ?? '').toLowerCase());
+  const hostAllowed = (request: IncomingMessage) =>
+    allowedHosts.has((request.headers.host ?? '').toLowerCase());
   const originAllowed = (request: IncomingMessage) => {
     const origin = request.headers.origin;
     if (origin === undefined) return true; // not a browser: the token still guards it
@@ -114,16 +121,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const server = createServer((request, response) => {
     void handleHttp(request, response).catch((error: unknown) => {
-      if (!response.headersSent) refuse(response, 500, `Internal error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent)
+        refuse(response, 500, `Internal error: ${error instanceof Error ? error.message : String(error)}`);
       else response.destroy();
     });
   });
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!hostAllowed(request)) return refuse(response, 403, 'Host not allowed: open Orchard through the address it printed.');
+    if (!hostAllowed(request))
+      return refuse(response, 403, 'Host not allowed: open Orchard through the address it printed.');
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (!authorised(request, url)) {
-      return refuse(response, 401, 'Orchard needs its token: open the full address `orchard serve` printed (it ends in ?token=…).');
+      return refuse(
+        response,
+        401,
+        'Orchard needs its token: open the full address `orchard serve` printed (it ends in ?token=…).',
+      );
     }
     if (url.searchParams.has('token')) {
       url.searchParams.delete('token');
@@ -135,7 +148,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return void response.end();
     }
     if (url.pathname === '/api/upload') return handleUpload(request, response, url);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed.');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return refuse(response, 405, 'Method not allowed.');
     return serveStatic(response, url.pathname);
   }
 
@@ -164,7 +178,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return refuse(response, 400, 'Malformed path.');
     }
     let file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
-    if (file !== root && !file.startsWith(root + path.sep)) return refuse(response, 403, 'Outside the app folder.');
+    if (file !== root && !file.startsWith(root + path.sep))
+      return refuse(response, 403, 'Outside the app folder.');
     let info = await stat(file).catch(() => null);
     if (!info || info.isDirectory()) {
       file = path.join(root, 'index.html'); // the app routes itself
@@ -198,8 +213,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const port = (server.address() as AddressInfo).port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const hostNames = host === '0.0.0.0' || host === '::' ? localAddresses() : [host];
-  for (const name of hostNames) allowedHosts.add(`${name.includes(':') ? `[${name}]` : name}:${port}`.toLowerCase());
-  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  for (const name of hostNames)
+    allowedHosts.add(`${name.includes(':') ? `[${name}]` : name}:${port}`.toLowerCase());
+  const displayHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const origin = `http://${displayHost}:${port}`;
   return {
     url: `${origin}/?token=${token}`,

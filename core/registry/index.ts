@@ -5,3 +5,4 @@ export * from './datasets.js';
 export * from './objects.js';
 export * from './jobs.js';
 export * from './object-store.js';
+export * from './validation.js';

@@ -15,12 +15,15 @@ type DatasetMethods =
 
 export function datasetHandlers(parts: EngineParts): HandlerMap<DatasetMethods> {
   return {
-    'datasets.inspect': ({ path, options }, context) => inspectFile(context.paths.check(path), options, parts.duck),
+    'datasets.inspect': ({ path, options }, context) =>
+      inspectFile(context.paths.check(path), options, parts.duck),
     'datasets.import': ({ projectId, path, datasetName, options }, context) => {
       const project = getProject(parts.db, projectId);
       const sourcePath = context.paths.check(path);
-      const job = parts.jobs.start('datasets.import', { projectId, path: sourcePath, datasetName, options }, (job) =>
-        importDataset(parts, { project, sourcePath, datasetName, options }, job),
+      const job = parts.jobs.start(
+        'datasets.import',
+        { projectId, path: sourcePath, datasetName, options },
+        (job) => importDataset(parts, { project, sourcePath, datasetName, options }, job),
       );
       return { jobId: job.id };
     },

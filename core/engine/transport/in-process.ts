@@ -4,7 +4,10 @@ import { anyPath } from '../path-policy.js';
 import type { CallContext, Engine } from '../types.js';
 
 /** The CLI and tests call the engine in the same process; params still cross a structured clone. */
-export function inProcessTransport(engine: Engine, context: CallContext = { mode: 'in-process', paths: anyPath }): ClientTransport {
+export function inProcessTransport(
+  engine: Engine,
+  context: CallContext = { mode: 'in-process', paths: anyPath },
+): ClientTransport {
   return {
     async request(method, params): Promise<RpcResult<unknown>> {
       const result = await engine.handle(method, structuredClone(params), context);

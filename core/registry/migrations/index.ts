@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { schemaVersion1Sql, updateToSchemaVersion1 } from './0001-foundation.js';
+import { schemaVersion2Sql, updateToSchemaVersion2 } from './0002-validation.js';
 
 export interface Migration {
   readonly version: number;
@@ -16,4 +17,5 @@ export interface Migration {
 /** Every migration in order; append only. An applied migration must never be edited. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: '0001-foundation', fingerprint: schemaVersion1Sql, up: updateToSchemaVersion1 },
+  { version: 2, name: '0002-validation', fingerprint: schemaVersion2Sql, up: updateToSchemaVersion2 },
 ];
