@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
+import type { Page } from '@playwright/test';
 import { expect, repoRoot, test } from './fixtures.js';
 import { OrchardApp } from './pages/orchard-app.js';
 
@@ -23,6 +24,40 @@ async function writeCsv(
   }
   out.end();
   await once(out, 'finish');
+}
+
+interface RowsRequest {
+  readonly versionId: string;
+  readonly offset: number;
+  readonly limit: number;
+  readonly sort?: unknown;
+  readonly filters?: unknown;
+}
+
+/**
+ * Records the params of every `datasets.rows` request the page sends over its `/rpc` WebSocket,
+ * from sockets opened after this call (so call it before the page connects).
+ */
+function recordRowRequests(page: Page): RowsRequest[] {
+  const requests: RowsRequest[] = [];
+  page.on('websocket', (socket) => {
+    if (new URL(socket.url()).pathname !== '/rpc') return;
+    socket.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string') return;
+      const message = JSON.parse(payload) as { type?: unknown; method?: unknown; params?: unknown };
+      if (message.type === 'request' && message.method === 'datasets.rows') {
+        requests.push(message.params as RowsRequest);
+      }
+    });
+  });
+  return requests;
+}
+
+/** The `data-row-index` of every row the grid rendered (the rows in view plus its overscan). */
+async function renderedRowIndexes(page: Page): Promise<number[]> {
+  return page
+    .getByTestId('grid-row')
+    .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset['rowIndex'])));
 }
 
 test('imports the sample dataset, scrolls to its last row and charts a column', async ({ app }) => {
@@ -113,6 +148,71 @@ test('a million-row version scrolls to its last row', async ({ app, scratchDir }
       return firstId > 480_000 && firstId < 520_000;
     })
     .toBe(true);
+});
+
+test('jumping to the end of a million-row version fetches only the windows in view', async ({
+  app,
+  page,
+  server,
+  scratchDir,
+}) => {
+  // The app fixture already connected; reopen so the recorder sees the page's WebSocket.
+  const requests = recordRowRequests(page);
+  await app.open(server.url);
+
+  const million = path.join(scratchDir, 'million.csv');
+  await writeCsv(million, 'id,amount,category', 1_000_000, (i) => `${i},${i % 977},c${i % 7}`);
+  await app.sidebar.createProject('Big data');
+  await app.importFile(million);
+  const { grid } = app.dataView;
+  await expect(app.dataView.rowCount).toHaveText('1,000,000 rows', { timeout: 60_000 });
+  await expect(grid.rowId(0)).toBeVisible();
+  await expect(page.locator('.grid-row-loading')).toHaveCount(0);
+
+  // The first screen: windows at the top only.
+  const opening = [...requests];
+  expect(opening.length).toBeGreaterThan(0);
+  expect(opening.length).toBeLessThanOrEqual(4);
+  const versionId = opening[0]!.versionId;
+  for (const request of opening) {
+    expect(request.versionId).toBe(versionId);
+    expect(request.limit).toBeLessThanOrEqual(500);
+    expect(request.offset).toBeLessThan(1_000);
+  }
+
+  const before = requests.length;
+  await grid.scrollToEnd();
+  await expect(grid.rowId(999_999)).toBeVisible();
+  await expect(page.locator('.grid-row-loading')).toHaveCount(0);
+  // Asserting an absence: give a stray request (a window skipped over) time to be sent.
+  await page.waitForTimeout(500);
+
+  const jump = requests.slice(before);
+  const rendered = await renderedRowIndexes(page);
+  const firstShown = Math.min(...rendered);
+  const lastShown = Math.max(...rendered);
+  expect(lastShown).toBe(999_999);
+  expect(firstShown).toBeGreaterThan(999_000);
+  const summary = JSON.stringify(jump.map(({ offset, limit }) => ({ offset, limit })));
+  expect(jump.length, `requests during the jump: ${summary}`).toBeGreaterThan(0);
+  expect(jump.length, `requests during the jump: ${summary}`).toBeLessThanOrEqual(4);
+  for (const request of jump) {
+    expect(request.versionId).toBe(versionId);
+    expect(request.sort ?? [], 'no sort was set').toEqual([]);
+    expect(request.filters ?? [], 'no filter was set').toEqual([]);
+    expect(request.limit, summary).toBeLessThanOrEqual(500);
+    expect(request.offset, summary).toBeGreaterThanOrEqual(999_000 - 500);
+    // Every window fetched overlaps the rows the grid rendered: nothing in between.
+    expect(request.offset, summary).toBeLessThanOrEqual(lastShown);
+    expect(request.offset + request.limit, summary).toBeGreaterThan(firstShown);
+  }
+  // Together they cover every rendered row.
+  for (const index of rendered) {
+    expect(
+      jump.some(({ offset, limit }) => index >= offset && index < offset + limit),
+      `row ${index} is covered by a window fetched during the jump: ${summary}`,
+    ).toBe(true);
+  }
 });
 
 test('an import in progress shows its progress and can be cancelled', async ({ app, scratchDir }) => {

@@ -33,6 +33,25 @@ export class Grid {
     await this.body.press('Home');
   }
 
+  /** The rendered cells of one column, top to bottom. */
+  cells(column: string): Locator {
+    return this.rows.locator(`[data-column="${column}"]`);
+  }
+
+  /** The row ids of the rendered rows (those in view plus overscan), once loaded. */
+  async renderedRowIds(): Promise<number[]> {
+    await this.waitForRows();
+    return (await this.rowIds.allTextContents()).map(Number);
+  }
+
+  filterOp(column: string): Locator {
+    return this.page.getByTestId(`filter-op-${column}`);
+  }
+
+  filterValue(column: string): Locator {
+    return this.page.getByTestId(`filter-value-${column}`);
+  }
+
   columnHeader(column: string): Locator {
     return this.page.getByTestId(`column-header-${column}`);
   }

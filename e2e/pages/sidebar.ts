@@ -36,4 +36,9 @@ export class Sidebar {
     await this.createProjectButton.click();
     await expect(this.project(name)).toHaveAttribute('aria-current', 'true');
   }
+
+  /** A version's latest validation status badge (absent until it was validated). */
+  validationStatus(datasetName: string, number: number): Locator {
+    return this.version(datasetName, number).getByTestId('version-validation-status');
+  }
 }

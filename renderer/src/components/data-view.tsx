@@ -7,6 +7,8 @@ import { ProfileView } from '../profile/profile-view.js';
 import { useApp, useDeps } from '../store/app-store.js';
 import { selectedVersion } from '../store/datasets-slice.js';
 import type { DataTab } from '../store/datasets-slice.js';
+import { ValidationBadge } from '../validation/validation-badge.js';
+import { ValidationView } from '../validation/validation-view.js';
 
 const acceptedFiles = '.csv,.tsv,.txt,.parquet,.json,.jsonl,.ndjson,.arrow,.feather';
 
@@ -58,6 +60,7 @@ export function ImportButton() {
 const tabs: readonly { id: DataTab; label: string }[] = [
   { id: 'grid', label: 'Grid' },
   { id: 'profile', label: 'Profile' },
+  { id: 'validation', label: 'Validation' },
 ];
 
 function VersionView({ version }: { version: DatasetVersion }) {
@@ -87,7 +90,8 @@ function VersionView({ version }: { version: DatasetVersion }) {
             <span data-testid="version-dataset-name">{datasetName}</span>{' '}
             <span className="version-badge" data-testid="version-number">
               v{version.number}
-            </span>
+            </span>{' '}
+            <ValidationBadge version={version} testId="version-validation-status-header" />
           </h1>
           <p className="version-meta">
             <span data-testid="version-row-count">{formatCount(version.rowCount)} rows</span>
@@ -136,7 +140,13 @@ function VersionView({ version }: { version: DatasetVersion }) {
         aria-labelledby={`tab-${tab}`}
         data-testid={`panel-${tab}`}
       >
-        {tab === 'grid' ? <DataGrid key={version.id} version={version} /> : <ProfileView version={version} />}
+        {tab === 'grid' ? (
+          <DataGrid key={version.id} version={version} />
+        ) : tab === 'profile' ? (
+          <ProfileView version={version} />
+        ) : (
+          <ValidationView version={version} />
+        )}
       </div>
     </>
   );

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Dataset } from '../../../core/contract/schemas.js';
 import { formatCount } from '../format.js';
 import { useApp } from '../store/app-store.js';
+import { ValidationBadge } from '../validation/validation-badge.js';
 
 const noDatasets: readonly Dataset[] = [];
 
@@ -44,6 +45,11 @@ function DatasetList({ projectId }: { projectId: string }) {
   const versionsByDataset = useApp((state) => state.versionsByDataset);
   const selectedVersionId = useApp((state) => state.selectedVersionId);
   const selectVersion = useApp((state) => state.selectVersion);
+  const loadValidationStatus = useApp((state) => state.loadValidationStatus);
+  const datasetIds = datasets.map((dataset) => dataset.id).join(',');
+  useEffect(() => {
+    for (const datasetId of datasetIds.split(',')) if (datasetId !== '') void loadValidationStatus(datasetId);
+  }, [datasetIds, loadValidationStatus]);
   if (datasets.length === 0) {
     return (
       <p className="muted sidebar-note" data-testid="no-datasets">
@@ -70,7 +76,8 @@ function DatasetList({ projectId }: { projectId: string }) {
                   onClick={() => selectVersion(version.id)}
                 >
                   <span className="version-number">v{version.number}</span>
-                  <span className="muted">{formatCount(version.rowCount)} rows</span>
+                  <ValidationBadge version={version} testId="version-validation-status" compact />
+                  <span className="muted version-rows">{formatCount(version.rowCount)} rows</span>
                 </button>
               </li>
             ))}

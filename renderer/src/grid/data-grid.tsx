@@ -229,6 +229,7 @@ export function DataGrid({ version }: { version: DatasetVersion }) {
                       className={classes.join(' ')}
                       style={{ width: widthOf(column.name) }}
                       data-testid={isRowId ? 'grid-row-id' : undefined}
+                      data-column={column.name}
                       title={value === undefined || value === null ? undefined : cellText(value)}
                     >
                       {value === undefined ? <span className="cell-placeholder" /> : cellText(value)}

@@ -40,4 +40,22 @@ describe('buildFilters', () => {
       { column: 'approved', op: 'eq', value: false },
     ]);
   });
+
+  it('turns a comma-separated list into an `in` filter of typed values', () => {
+    const { filters, invalid } = buildFilters(
+      { age: { op: 'in', value: '12, 40 ,77,' }, purpose: { op: 'in', value: 'car,home' } },
+      columns,
+    );
+    expect(filters).toEqual([
+      { column: 'age', op: 'in', values: [12, 40, 77] },
+      { column: 'purpose', op: 'in', values: ['car', 'home'] },
+    ]);
+    expect(invalid.size).toBe(0);
+  });
+
+  it('flags an `in` list with an item that cannot be compared', () => {
+    const { filters, invalid } = buildFilters({ age: { op: 'in', value: '12, n/a' } }, columns);
+    expect(filters).toEqual([]);
+    expect([...invalid]).toEqual(['age']);
+  });
 });

@@ -11,6 +11,7 @@ export const filterOpLabels: Readonly<Record<FilterOp, string>> = {
   contains: 'contains',
   is_null: 'is empty',
   not_null: 'is not empty',
+  in: 'one of',
 };
 
 export const filterOpOrder: readonly FilterOp[] = [
@@ -23,6 +24,7 @@ export const filterOpOrder: readonly FilterOp[] = [
   'contains',
   'is_null',
   'not_null',
+  'in',
 ];
 
 export function opNeedsValue(op: FilterOp): boolean {
@@ -37,6 +39,16 @@ export interface BuiltFilters {
   readonly filters: ColumnFilter[];
   /** Columns whose typed value cannot be compared (e.g. letters in a number column). */
   readonly invalid: ReadonlySet<string>;
+}
+
+/** `in` takes a comma-separated list ("12, 40, 77"); every item must be comparable. */
+function typedValues(type: Column['type'], text: string): (string | number | boolean)[] | null {
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const values = items.map((item) => typedValue(type, 'eq', item));
+  return values.every((value) => value !== null) ? (values as (string | number | boolean)[]) : null;
 }
 
 function typedValue(type: Column['type'], op: FilterOp, text: string): string | number | boolean | null {
@@ -70,6 +82,12 @@ export function buildFilters(
       continue;
     }
     if (draft.value.trim() === '') continue;
+    if (draft.op === 'in') {
+      const values = typedValues(column.type, draft.value);
+      if (values === null || values.length === 0) invalid.add(column.name);
+      else filters.push({ column: column.name, op: 'in', values });
+      continue;
+    }
     const value = typedValue(column.type, draft.op, draft.value);
     if (value === null) invalid.add(column.name);
     else filters.push({ column: column.name, op: draft.op, value });

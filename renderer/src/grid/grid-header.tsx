@@ -75,7 +75,8 @@ export function GridHeader(props: GridHeaderProps) {
                 aria-label={`Filter value for ${column.name}`}
                 aria-invalid={invalid.has(column.name)}
                 data-testid={`filter-value-${column.name}`}
-                placeholder={opNeedsValue(draft.op) ? 'filter' : ''}
+                placeholder={draft.op === 'in' ? 'a, b, c' : opNeedsValue(draft.op) ? 'filter' : ''}
+                title={draft.op === 'in' ? draft.value : undefined}
                 disabled={!opNeedsValue(draft.op)}
                 inputMode={isNumericType(column.type) ? 'decimal' : 'text'}
                 value={opNeedsValue(draft.op) ? draft.value : ''}

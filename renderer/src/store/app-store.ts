@@ -6,6 +6,7 @@ import { createGridSlice } from './grid-slice.js';
 import { createJobsSlice } from './jobs-slice.js';
 import { createProjectsSlice } from './projects-slice.js';
 import { createSessionSlice } from './session-slice.js';
+import { createValidationSlice } from './validation-slice.js';
 import type { AppState, StoreDeps } from './types.js';
 
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
@@ -18,6 +19,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createDatasetsSlice(deps)(...args),
     ...createJobsSlice(deps)(...args),
     ...createGridSlice(deps)(...args),
+    ...createValidationSlice(deps)(...args),
   }));
 }
 

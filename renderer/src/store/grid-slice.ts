@@ -19,6 +19,8 @@ export interface GridSlice {
   setFilterDraft(column: string, draft: FilterDraft): void;
   clearFilters(): void;
   resetGrid(): void;
+  /** Show only these rows (e.g. a failed check's examples): an `in` filter on the row id column. */
+  showRowIds(rowIdColumn: string, rowIds: readonly number[]): void;
   openChart(column: string | null): void;
 }
 
@@ -36,5 +38,7 @@ export const createGridSlice: SliceCreator<GridSlice> = () => (set) => ({
     set((state) => ({ filterDrafts: { ...state.filterDrafts, [column]: draft } })),
   clearFilters: () => set({ filterDrafts: {} }),
   resetGrid: () => set({ sort: null, filterDrafts: {} }),
+  showRowIds: (rowIdColumn, rowIds) =>
+    set({ sort: null, filterDrafts: { [rowIdColumn]: { op: 'in', value: rowIds.join(', ') } } }),
   openChart: (column) => set({ chartColumn: column }),
 });

@@ -36,6 +36,8 @@ export interface JobsSlice {
   setDraftDatasetName(name: string): void;
   closeImportDraft(): void;
   confirmImport(): Promise<void>;
+  /** Follow a job the engine started (progress in the job panel; its finish handled by kind). */
+  trackJob(job: TrackedJob): void;
   cancelJob(jobId: string): Promise<void>;
   dismissJob(jobId: string): void;
   onJobProgress(payload: EventPayload<'job.progress'>): void;
@@ -160,13 +162,16 @@ export const createJobsSlice: SliceCreator<JobsSlice> =
             projectId,
             datasetName,
           };
-          set((state) => ({ jobs: { ...state.jobs, [jobId]: tracked } }));
-          const early = finishedEarly.get(jobId);
-          finishedEarly.delete(jobId);
-          if (early) get().onJobFinished(early);
+          get().trackJob(tracked);
         } catch (error) {
           get().reportError(error);
         }
+      },
+      trackJob: (tracked) => {
+        set((state) => ({ jobs: { ...state.jobs, [tracked.id]: tracked } }));
+        const early = finishedEarly.get(tracked.id);
+        finishedEarly.delete(tracked.id);
+        if (early) get().onJobFinished(early);
       },
       cancelJob: async (jobId) => {
         try {
@@ -213,9 +218,11 @@ export const createJobsSlice: SliceCreator<JobsSlice> =
         if (finalStatuses.has(tracked.status)) return;
         if (job.status === 'succeeded') {
           get().dismissJob(job.id);
-          void finishImport(tracked, job);
+          if (tracked.kind === 'validation') void get().finishValidationRun(job);
+          else void finishImport(tracked, job);
           return;
         }
+        if (tracked.kind === 'validation') get().forgetValidationJob(job.id);
         if (job.status === 'failed' || job.status === 'interrupted') {
           get().dismissJob(job.id);
           get().reportError(

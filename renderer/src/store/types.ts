@@ -6,8 +6,9 @@ import type { ProjectsSlice } from './projects-slice.js';
 import type { DatasetsSlice } from './datasets-slice.js';
 import type { JobsSlice } from './jobs-slice.js';
 import type { GridSlice } from './grid-slice.js';
+import type { ValidationSlice } from './validation-slice.js';
 
-export type AppState = SessionSlice & ProjectsSlice & DatasetsSlice & JobsSlice & GridSlice;
+export type AppState = SessionSlice & ProjectsSlice & DatasetsSlice & JobsSlice & GridSlice & ValidationSlice;
 
 /** What actions reach outside the store through. */
 export interface StoreDeps {
