@@ -5,7 +5,8 @@
  *   bash bench/setup.sh && npm run bench:grid
  *
  * Target: first rows within 1 s of opening (fresh engine on a workspace that holds the version).
- * The browser-side grid is measured separately in e2e. Exits 0 whether or not the target is met.
+ * The browser-side grid is measured by bench/grid/browser.ts (`npm run bench:grid:browser`).
+ * Exits 0 whether or not the target is met.
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { ensureSyntheticCsv, repoRoot } from '../lib/synthetic-csv.js';
