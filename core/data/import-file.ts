@@ -202,8 +202,10 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
           runLongQuery(
             connection,
             `COPY (SELECT ${selectList} FROM ${quoteIdent(table)}) TO ${quoteLiteral(partialPath)} ` +
-              // zstd level 1: on a 5M-row file, 17% less CPU than the default level 3 for a 5% larger file.
-              '(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)',
+              // zstd level 1 with Parquet 2 encodings (delta, byte-stream-split): on a 5M-row file 1.6 s of
+              // CPU instead of 2.4 s (v1, level 1) or 2.9 s (v1, level 3), and a smaller file. Snapshots
+              // are read by DuckDB; pyarrow and Spark read v2 pages too.
+              '(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION v2)',
             [],
             {
               signal: both,

@@ -1,9 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 
 export interface StoredObject {
   readonly sha256: string;
@@ -11,25 +8,33 @@ export interface StoredObject {
   readonly path: string;
 }
 
-/** sha256 of a file, streamed: never holds the file in memory. `onBytes` reports progress. */
+const hashChunkBytes = 4 << 20;
+
+/**
+ * sha256 of a file, read in 4 MiB chunks into one reused buffer: never holds the file in memory,
+ * and costs little more than the hashing itself (a stream pipeline cost ~5× the CPU on a 150 MB
+ * file). `onBytes` reports progress.
+ */
 export async function hashFile(
   file: string,
   options: { signal?: AbortSignal; onBytes?: (bytesRead: number) => void } = {},
 ): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(hashChunkBytes);
+  const handle = await open(file, 'r');
   let bytes = 0;
-  await pipeline(
-    createReadStream(file, { highWaterMark: 1 << 20 }),
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        options.onBytes?.(bytes);
-        done();
-      },
-    }),
-    { signal: options.signal },
-  );
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      bytes += bytesRead;
+      options.onBytes?.(bytes);
+    }
+  } finally {
+    await handle.close();
+  }
   return { sha256: hash.digest('hex'), sizeBytes: bytes };
 }
 
