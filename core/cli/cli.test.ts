@@ -122,6 +122,66 @@ describe('orchard CLI', () => {
     expect(suggestion.stdout).toContain('kind: columns_present');
   });
 
+  it('trains from a YAML config with a progress bar, lists runs and models, and predicts a file', async () => {
+    const dir = tempDir();
+    const workspace = path.join(dir, 'ws');
+    const file = writeFixture(
+      dir,
+      'people.csv',
+      [
+        'age,income,city,bought',
+        ...Array.from(
+          { length: 120 },
+          (_, i) =>
+            `${20 + (i % 40)},${1000 + i * 13},${['Lyon', 'Paris', 'Nice'][i % 3]},${i % 40 > 19 ? 'yes' : 'no'}`,
+        ),
+      ].join('\n'),
+    );
+    await orchard(['-w', workspace, 'projects', 'create', 'P']);
+    const imported = await orchard(['-w', workspace, 'import', file, '--project', 'P', '--json']);
+    const versionId = (JSON.parse(imported.stdout) as { version: { id: string } }).version.id;
+    const config = writeFixture(
+      dir,
+      'train.yaml',
+      [
+        `datasetVersionId: ${versionId}`,
+        'target:',
+        '  column: bought',
+        'task: binary',
+        'epochs: 3',
+        'model:',
+        '  kind: linear',
+      ].join('\n'),
+    );
+    const trained = await orchard(['-w', workspace, 'train', '--config', config]);
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/Trained bought linear v1/);
+    expect(trained.stdout).toMatch(/backend: wasm/);
+    expect(trained.stdout).toMatch(/test_accuracy: /);
+    expect(trained.stderr).toMatch(/Epoch \d of 3/);
+    const modelId = /model version: (\S+)/.exec(trained.stdout)?.[1] ?? '';
+    expect((await orchard(['-w', workspace, 'runs', 'ls', '--project', 'P'])).stdout).toMatch(
+      /succeeded\s+wasm/,
+    );
+    expect((await orchard(['-w', workspace, 'models', 'ls', '--project', 'P'])).stdout).toContain(modelId);
+    const out = path.join(dir, 'out.csv');
+    const predicted = await orchard(['-w', workspace, 'predict', modelId, file, '--out', out]);
+    expect(predicted.code).toBe(0);
+    expect(predicted.stdout).toContain('Wrote 120 predictions');
+
+    const unknownKey = writeFixture(
+      dir,
+      'bad.yaml',
+      [`datasetVersionId: ${versionId}`, 'target:', '  column: bought', 'task: binary', 'epochz: 3'].join(
+        '\n',
+      ),
+    );
+    const refused = await orchard(['-w', workspace, 'train', '--config', unknownKey]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('bad.yaml');
+    expect(refused.stderr).toContain('epochz');
+  });
+
   it('rejects a malformed --type', () => {
     expect(() => parseColumnTypes(['age=number'])).toThrow(/COLUMN=TYPE/);
     expect(parseColumnTypes(['a=b=text'])).toEqual({ 'a=b': 'text' });

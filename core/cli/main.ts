@@ -3,6 +3,7 @@ import { columnTypes } from '../contract/index.js';
 import type { ColumnType } from '../contract/index.js';
 import { registerDataCommands } from './data-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerTrainingCommands } from './training-commands.js';
 import { registerValidateCommands } from './validate-commands.js';
 import { reportError } from './session.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerDataCommands(program);
   registerValidateCommands(program);
+  registerTrainingCommands(program);
   return program;
 }
 

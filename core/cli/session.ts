@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RpcError } from '../contract/index.js';
+import { OrchardError, RpcError } from '../contract/index.js';
 import type { Job, OrchardApi } from '../contract/index.js';
 import { defaultWorkspace, openEngine } from '../engine/engine.js';
 import { createInProcessClient } from '../engine/transport/in-process.js';
@@ -65,7 +65,7 @@ export function packageRoot(): string {
 
 /** Prints an error the way a user should read it and sets a failing exit code. */
 export function reportError(error: unknown): void {
-  if (error instanceof RpcError) {
+  if (error instanceof RpcError || error instanceof OrchardError) {
     process.stderr.write(`error (${error.code}): ${error.message}\n`);
     process.exitCode = error.code === 'invalid_input' || error.code === 'not_found' ? 2 : 1;
   } else {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Job } from './schemas.js';
+import { EpochMetrics } from './training.js';
 
 /** Events the engine pushes to every connected client. */
 export const events = {
@@ -12,6 +13,8 @@ export const events = {
   }),
   /** A job reached a final status (succeeded, failed, cancelled). */
   'job.finished': z.object({ job: Job }),
+  /** A training run finished an epoch (live curves). */
+  'run.epoch': z.object({ runId: Id, epoch: EpochMetrics }),
   /** Desktop only: the engine process's health as its host sees it (starting, running, restarting, failed). */
   'engine.status': z.discriminatedUnion('state', [
     z.object({ state: z.literal('starting') }),

@@ -6,3 +6,4 @@ export * from './protocol.js';
 export * from './client.js';
 export type * from './bridge.js';
 export * from './validation.js';
+export * from './training.js';

@@ -13,6 +13,7 @@ import {
   SortKey,
   SourceFormat,
 } from './schemas.js';
+import { BackendName, ModelVersion, Run, SearchConfig, TrainingConfig } from './training.js';
 import { LeakageReport, Suite, SuiteDefinition, ValidationRun } from './validation.js';
 
 interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
@@ -185,6 +186,72 @@ export const methods = {
         z.object({ suiteId: Id, name: z.string(), status: z.enum(['passed', 'failed', 'not_run']) }),
       ),
     }),
+  }),
+  'training.backends': method({
+    doc: 'Which training backends work on this machine, which one `auto` picks, and why the faster ones are not used.',
+    params: NoParams,
+    result: z.object({
+      auto: BackendName,
+      candidates: z.array(z.object({ name: BackendName, available: z.boolean(), reason: z.string() })),
+    }),
+  }),
+  'runs.start': method({
+    doc: 'Train a model from a config (honours the validation gate); a job, and a run whose epochs arrive as it trains.',
+    params: z
+      .object({
+        config: TrainingConfig,
+        gateOverride: z
+          .object({ reason: z.string().trim().min(3).max(2000) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    result: z.object({ runId: Id, jobId: Id }),
+  }),
+  'runs.search': method({
+    doc: 'Hyperparameter search (random or successive halving) around a config; each trial is a child run.',
+    params: z
+      .object({
+        config: TrainingConfig,
+        search: SearchConfig,
+        gateOverride: z
+          .object({ reason: z.string().trim().min(3).max(2000) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    result: z.object({ runId: Id, jobId: Id }),
+  }),
+  'runs.list': method({
+    doc: 'Runs of a project, newest first (trials of a search only with parentRunId).',
+    params: z.object({ projectId: Id, parentRunId: Id.optional() }).strict(),
+    result: z.array(Run),
+  }),
+  'runs.get': method({
+    doc: 'One run with its config, environment, backend and metrics per epoch.',
+    params: z.object({ runId: Id }).strict(),
+    result: Run,
+  }),
+  'models.list': method({
+    doc: 'Model versions of a project, newest first.',
+    params: z.object({ projectId: Id }).strict(),
+    result: z.array(ModelVersion),
+  }),
+  'models.get': method({
+    doc: 'One model version with its signature and test evaluation.',
+    params: z.object({ modelVersionId: Id }).strict(),
+    result: ModelVersion,
+  }),
+  'models.predictFile': method({
+    doc: "Predict every row of a data file with a model version's pipeline and write the predictions (CSV or Parquet by extension); a job.",
+    params: z
+      .object({
+        modelVersionId: Id,
+        path: z.string().min(1).max(4096),
+        outputPath: z.string().min(1).max(4096),
+      })
+      .strict(),
+    result: z.object({ jobId: Id }),
   }),
   'jobs.get': method({
     doc: 'One job with its status, progress and result or error.',

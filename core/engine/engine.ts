@@ -5,10 +5,17 @@ import path from 'node:path';
 import { InvalidInputError, NotFoundError, isMethodName, methods, toErrorShape } from '../contract/index.js';
 import type { EventName, EventPayload, MethodName, RpcResult } from '../contract/index.js';
 import { openDuck } from '../data/duck.js';
-import { ObjectStore, isProcessAlive, markOrphanedJobsInterrupted, openRegistry } from '../registry/index.js';
+import {
+  ObjectStore,
+  isProcessAlive,
+  markOrphanedJobsInterrupted,
+  markOrphanedRunsInterrupted,
+  openRegistry,
+} from '../registry/index.js';
 import { datasetHandlers } from './handlers/datasets.js';
 import { jobHandlers } from './handlers/jobs.js';
 import { projectHandlers } from './handlers/projects.js';
+import { trainingHandlers } from './handlers/training.js';
 import { validationHandlers } from './handlers/validation.js';
 import { JobRunner } from './job-runner.js';
 import type { EngineParts, Handler, HandlerMap } from './parts.js';
@@ -42,6 +49,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   await store.init();
   const db = openRegistry(path.join(workspace, 'orchard.db'));
   markOrphanedJobsInterrupted(db, (pid) => pid !== process.pid && isProcessAlive(pid));
+  markOrphanedRunsInterrupted(db);
   const duck = await openDuck({
     tempDirectory: path.join(store.stagingDir, 'duckdb'),
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
@@ -57,6 +65,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     store,
     duck,
     jobs,
+    emit,
     actor: options.actor ?? safeUserName(),
   };
   const duckdbVersion = (await duck.connect().then(async (c) => {
@@ -71,6 +80,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     ...datasetHandlers(parts),
     ...jobHandlers(parts),
     ...validationHandlers(parts),
+    ...trainingHandlers(parts),
   };
 
   let closed = false;

@@ -4,6 +4,7 @@ import type { RegistryDb } from '../registry/index.js';
 import { finishJob, getJob, insertJob, markJobRunning, updateJobProgress } from '../registry/index.js';
 
 export interface JobContext {
+  readonly jobId: string;
   readonly signal: AbortSignal;
   /** Report progress (0..1) with a short message; cheap to call often (throttled). */
   progress(fraction: number, message: string): void;
@@ -100,6 +101,7 @@ export class JobRunner {
     markJobRunning(this.db, job.id);
     let lastReport = 0;
     const context: JobContext = {
+      jobId: job.id,
       signal: job.controller.signal,
       progress: (fraction, message) => {
         const now = Date.now();

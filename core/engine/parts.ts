@@ -1,5 +1,5 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
-import type { MethodName, ParsedParamsOf, ResultOf } from '../contract/index.js';
+import type { EventName, EventPayload, MethodName, ParsedParamsOf, ResultOf } from '../contract/index.js';
 import type { ObjectStore, RegistryDb } from '../registry/index.js';
 import type { JobRunner } from './job-runner.js';
 import type { CallContext } from './types.js';
@@ -13,6 +13,8 @@ export interface EngineParts {
   readonly jobs: JobRunner;
   /** Who is acting, for the audit log (the OS user unless set). */
   readonly actor: string;
+  /** Push an event to every connected client. */
+  readonly emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 }
 
 export type Handler<M extends MethodName> = (

@@ -6,3 +6,4 @@ export * from './objects.js';
 export * from './jobs.js';
 export * from './object-store.js';
 export * from './validation.js';
+export * from './training.js';

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { schemaVersion1Sql, updateToSchemaVersion1 } from './0001-foundation.js';
 import { schemaVersion2Sql, updateToSchemaVersion2 } from './0002-validation.js';
+import { schemaVersion3Sql, updateToSchemaVersion3 } from './0003-training.js';
 
 export interface Migration {
   readonly version: number;
@@ -18,4 +19,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: '0001-foundation', fingerprint: schemaVersion1Sql, up: updateToSchemaVersion1 },
   { version: 2, name: '0002-validation', fingerprint: schemaVersion2Sql, up: updateToSchemaVersion2 },
+  { version: 3, name: '0003-training', fingerprint: schemaVersion3Sql, up: updateToSchemaVersion3 },
 ];

@@ -1,0 +1,183 @@
+/**
+ * Training benchmark: Orchard's training loop against PyTorch on the CPU with one thread, the same
+ * network on the same rows, each side in its own process, in one run.
+ *
+ *   bash bench/train/setup.sh && npm run bench:train
+ *
+ * - MLP 30→64→64→1 (ReLU), Adam (lr 0.001), batch 1024, 50,000 × 30 rows, 2 epochs, binary
+ *   cross-entropy: Orchard on wasm (and on native TensorFlow when @tensorflow/tfjs-node works here)
+ *   vs PyTorch. Target: Orchard on wasm ≥ 0.5 × PyTorch's samples/s.
+ * - CNN on 64×64×3 synthetic images (conv 16 → pool → conv 32 → pool → dense 64 → dropout 0.25),
+ *   batch 64, 1 epoch of 2,048 images: images/s on both sides, for the record (no target).
+ *
+ * Exits 0 whether or not the target is met: it is a benchmark, not a test.
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { repoRoot } from '../lib/synthetic-csv.js';
+import {
+  formatRatio,
+  formatSeconds,
+  num,
+  printTable,
+  python,
+  runChild,
+  verdict,
+  type ChildOutcome,
+} from '../lib/measure.js';
+import { ensureImages, ensureTabular, type SyntheticSet } from './synthetic-data.js';
+
+const target = 0.5;
+const mlp = { rows: 50_000, d: 30, epochs: 2, batch: 1024 };
+const cnn = { images: 2048, size: 64, channels: 3, epochs: 1, batch: 64 };
+
+interface Side {
+  readonly label: string;
+  readonly outcome: ChildOutcome;
+}
+
+function torchVersion(): string | null {
+  const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+}
+
+function orchard(kind: 'mlp' | 'cnn', backend: string, data: SyntheticSet, epochs: number, batch: number) {
+  return runChild(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/train/orchard-train.ts',
+      kind,
+      backend,
+      data.path,
+      String(data.n),
+      String(data.d),
+      String(epochs),
+      String(batch),
+    ],
+    repoRoot,
+  );
+}
+
+function pytorch(kind: 'mlp' | 'cnn', data: SyntheticSet, epochs: number, batch: number) {
+  return runChild(
+    python,
+    [
+      'bench/train/torch_train.py',
+      kind,
+      data.path,
+      String(data.n),
+      String(data.d),
+      String(epochs),
+      String(batch),
+    ],
+    repoRoot,
+  );
+}
+
+function rate(side: Side | undefined): number {
+  return side?.outcome.ok ? num(side.outcome.result, 'samplesPerSecond') : Number.NaN;
+}
+
+function row(side: Side, unit: string, peer: number): string[] {
+  if (!side.outcome.ok) return [side.label, 'failed', '', '', side.outcome.reason];
+  const r = side.outcome.result;
+  const loss = r['finalLoss'];
+  return [
+    side.label,
+    `${Math.round(num(r, 'samplesPerSecond')).toLocaleString('en')} ${unit}/s`,
+    formatSeconds(num(r, 'seconds')),
+    Number.isFinite(peer) && !side.label.startsWith('pytorch')
+      ? formatRatio(num(r, 'samplesPerSecond') / peer)
+      : '',
+    typeof loss === 'number' ? `final loss ${loss.toFixed(4)}` : '',
+  ];
+}
+
+async function main(): Promise<void> {
+  console.log('Orchard training benchmark');
+  console.log(
+    `machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`,
+  );
+  const tabular = ensureTabular(mlp.rows, mlp.d);
+  const images = ensureImages(cnn.images, cnn.size, cnn.channels);
+  const torch = torchVersion();
+  if (torch === null) {
+    console.log(
+      '\nPyTorch is not available to /usr/bin/python3, so there is no peer to compare against.\n' +
+        '  Install it with `bash bench/train/setup.sh` (apt-get install python3-torch) and rerun.',
+    );
+  }
+
+  console.log(
+    `\n[MLP 30→64→64→1] ${mlp.rows.toLocaleString('en')} rows × ${mlp.d}, batch ${mlp.batch}, ${mlp.epochs} epochs, Adam`,
+  );
+  const mlpSides: Side[] = [];
+  mlpSides.push({
+    label: 'orchard wasm',
+    outcome: await orchard('mlp', 'wasm', tabular, mlp.epochs, mlp.batch),
+  });
+  const native = await orchard('mlp', 'tensorflow', tabular, mlp.epochs, mlp.batch);
+  if (native.ok) mlpSides.push({ label: 'orchard tensorflow (tfjs-node)', outcome: native });
+  else console.log(`  tfjs-node not measured: ${native.reason}`);
+  if (torch !== null)
+    mlpSides.push({
+      label: `pytorch ${torch} (1 thread)`,
+      outcome: await pytorch('mlp', tabular, mlp.epochs, mlp.batch),
+    });
+
+  console.log(
+    `\n[CNN] ${cnn.images.toLocaleString('en')} images ${cnn.size}×${cnn.size}×${cnn.channels}, batch ${cnn.batch}, ${cnn.epochs} epoch`,
+  );
+  const cnnSides: Side[] = [];
+  cnnSides.push({
+    label: 'orchard wasm',
+    outcome: await orchard('cnn', 'wasm', images, cnn.epochs, cnn.batch),
+  });
+  if (native.ok)
+    cnnSides.push({
+      label: 'orchard tensorflow (tfjs-node)',
+      outcome: await orchard('cnn', 'tensorflow', images, cnn.epochs, cnn.batch),
+    });
+  if (torch !== null)
+    cnnSides.push({
+      label: `pytorch ${torch} (1 thread)`,
+      outcome: await pytorch('cnn', images, cnn.epochs, cnn.batch),
+    });
+
+  const mlpPeer = rate(mlpSides.find((s) => s.label.startsWith('pytorch')));
+  const cnnPeer = rate(cnnSides.find((s) => s.label.startsWith('pytorch')));
+  console.log('\nResults — MLP (samples/s over the whole fit, 2 epochs)');
+  printTable([
+    ['side', 'throughput', 'wall', '× pytorch', ''],
+    ...mlpSides.map((s) => row(s, 'samples', mlpPeer)),
+  ]);
+  console.log('\nResults — CNN 64×64 images (images/s)');
+  printTable([
+    ['side', 'throughput', 'wall', '× pytorch', ''],
+    ...cnnSides.map((s) => row(s, 'images', cnnPeer)),
+  ]);
+  const wasm = mlpSides[0]!;
+  if (wasm.outcome.ok) {
+    const skipped = wasm.outcome.result['skipped'];
+    console.log(`\nbackend used: ${String(wasm.outcome.result['backend'])} (forced for the comparison)`);
+    if (Array.isArray(skipped) && skipped.length > 0) console.log(`skipped: ${skipped.join('; ')}`);
+  }
+
+  const ratio = rate(wasm) / mlpPeer;
+  console.log('\nTargets');
+  console.log(
+    verdict(
+      `Orchard on wasm ≥ ${target}× PyTorch (1 thread) samples/s, MLP`,
+      Number.isFinite(ratio) ? ratio >= target : null,
+      `${formatRatio(ratio)} (${Math.round(rate(wasm)).toLocaleString('en')} vs ${Math.round(mlpPeer).toLocaleString('en')} samples/s)`,
+    ),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  console.log('benchmark did not complete (see the error above); no figures to report');
+});
