@@ -3,12 +3,14 @@ import type { Locator, Page } from '@playwright/test';
 import { DataView } from './data-view.js';
 import { ImportDialog } from './import-dialog.js';
 import { Sidebar } from './sidebar.js';
+import { Training } from './training.js';
 
 /** The whole window: sidebar, data view, import dialog, errors and jobs. */
 export class OrchardApp {
   readonly sidebar: Sidebar;
   readonly dataView: DataView;
   readonly importDialog: ImportDialog;
+  readonly training: Training;
   readonly errorPanel: Locator;
   readonly errorMessages: Locator;
   readonly jobPanel: Locator;
@@ -18,6 +20,7 @@ export class OrchardApp {
     this.sidebar = new Sidebar(page);
     this.dataView = new DataView(page);
     this.importDialog = new ImportDialog(page);
+    this.training = new Training(page);
     this.errorPanel = page.getByTestId('error-panel');
     this.errorMessages = page.getByTestId('error-message');
     this.jobPanel = page.getByTestId('job-panel');

@@ -23,7 +23,12 @@ store = createAppStore(connection);
 const state = store.getState();
 state.setConnection(window.orchard ? 'open' : 'connecting');
 connection.api.on('job.progress', (payload) => store?.getState().onJobProgress(payload));
-connection.api.on('job.finished', ({ job }) => store?.getState().onJobFinished(job));
+connection.api.on('job.finished', ({ job }) => {
+  store?.getState().onJobFinished(job);
+  store?.getState().onTrainingJobFinished(job);
+});
+connection.api.on('job.progress', (payload) => store?.getState().onTrainingJobProgress(payload));
+connection.api.on('run.epoch', (payload) => store?.getState().onRunEpoch(payload));
 void state.loadProjects();
 
 const container = document.getElementById('root');

@@ -4,8 +4,11 @@ import { ErrorPanel } from './error-panel.js';
 import { ImportDialog } from './import-dialog.js';
 import { JobPanel } from './job-panel.js';
 import { Sidebar } from './sidebar.js';
+import { useApp } from '../store/app-store.js';
+import { TrainingPage } from '../training/training-page.js';
 
 export function App() {
+  const onDataPage = useApp((state) => state.page.kind === 'data');
   return (
     <div className="app">
       <ConnectionBanner />
@@ -14,7 +17,13 @@ export function App() {
         <div className="main-column">
           <ErrorPanel />
           <JobPanel />
-          <DataView />
+          {onDataPage ? (
+            <DataView />
+          ) : (
+            <main className="data-view training-main" data-testid="training-main">
+              <TrainingPage />
+            </main>
+          )}
         </div>
       </div>
       <ImportDialog />

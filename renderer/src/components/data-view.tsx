@@ -71,6 +71,7 @@ function VersionView({ version }: { version: DatasetVersion }) {
         .find((dataset) => dataset.id === version.datasetId)?.name ?? '',
   );
   const tab = useApp((state) => state.dataTab);
+  const showPage = useApp((state) => state.showPage);
   const setTab = useApp((state) => state.setDataTab);
 
   const onTabKey = (event: KeyboardEvent<HTMLDivElement>): void => {
@@ -114,7 +115,16 @@ function VersionView({ version }: { version: DatasetVersion }) {
             </ul>
           )}
         </div>
-        <ImportButton />
+        <div className="header-buttons">
+          <button
+            type="button"
+            data-testid="train-model"
+            onClick={() => showPage({ kind: 'train', versionId: version.id })}
+          >
+            Train a model
+          </button>
+          <ImportButton />
+        </div>
       </header>
       <div className="tabs" role="tablist" aria-label="Views of this version" onKeyDown={onTabKey}>
         {tabs.map((entry) => (

@@ -45,6 +45,7 @@ function DatasetList({ projectId }: { projectId: string }) {
   const versionsByDataset = useApp((state) => state.versionsByDataset);
   const selectedVersionId = useApp((state) => state.selectedVersionId);
   const selectVersion = useApp((state) => state.selectVersion);
+  const showPage = useApp((state) => state.showPage);
   const loadValidationStatus = useApp((state) => state.loadValidationStatus);
   const datasetIds = datasets.map((dataset) => dataset.id).join(',');
   useEffect(() => {
@@ -73,7 +74,10 @@ function DatasetList({ projectId }: { projectId: string }) {
                   aria-current={version.id === selectedVersionId ? 'true' : undefined}
                   data-testid="version-item"
                   data-version-number={version.number}
-                  onClick={() => selectVersion(version.id)}
+                  onClick={() => {
+                    showPage({ kind: 'data' });
+                    selectVersion(version.id);
+                  }}
                 >
                   <span className="version-number">v{version.number}</span>
                   <ValidationBadge version={version} testId="version-validation-status" compact />
@@ -82,6 +86,33 @@ function DatasetList({ projectId }: { projectId: string }) {
               </li>
             ))}
           </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Project-level pages: every run and every model version of the selected project. */
+function TrainingLinks() {
+  const page = useApp((state) => state.page.kind);
+  const showPage = useApp((state) => state.showPage);
+  const links = [
+    { kind: 'runs', label: 'Runs', current: page === 'runs' || page === 'run' || page === 'compare' },
+    { kind: 'models', label: 'Models', current: page === 'models' || page === 'model' },
+  ] as const;
+  return (
+    <ul className="project-list training-links">
+      {links.map((link) => (
+        <li key={link.kind}>
+          <button
+            type="button"
+            className="project-button"
+            aria-current={link.current ? 'page' : undefined}
+            data-testid={`nav-${link.kind}`}
+            onClick={() => showPage({ kind: link.kind })}
+          >
+            {link.label}
+          </button>
         </li>
       ))}
     </ul>
@@ -122,6 +153,14 @@ export function Sidebar() {
             Datasets
           </h2>
           <DatasetList projectId={selectedProjectId} />
+        </section>
+      )}
+      {selectedProjectId !== null && (
+        <section aria-labelledby="training-heading">
+          <h2 id="training-heading" className="sidebar-heading">
+            Training
+          </h2>
+          <TrainingLinks />
         </section>
       )}
     </nav>

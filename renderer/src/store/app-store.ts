@@ -6,6 +6,7 @@ import { createGridSlice } from './grid-slice.js';
 import { createJobsSlice } from './jobs-slice.js';
 import { createProjectsSlice } from './projects-slice.js';
 import { createSessionSlice } from './session-slice.js';
+import { createTrainingSlice } from './training-slice.js';
 import { createValidationSlice } from './validation-slice.js';
 import type { AppState, StoreDeps } from './types.js';
 
@@ -20,6 +21,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createJobsSlice(deps)(...args),
     ...createGridSlice(deps)(...args),
     ...createValidationSlice(deps)(...args),
+    ...createTrainingSlice(deps)(...args),
   }));
 }
 

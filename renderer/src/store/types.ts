@@ -7,8 +7,15 @@ import type { DatasetsSlice } from './datasets-slice.js';
 import type { JobsSlice } from './jobs-slice.js';
 import type { GridSlice } from './grid-slice.js';
 import type { ValidationSlice } from './validation-slice.js';
+import type { TrainingSlice } from './training-slice.js';
 
-export type AppState = SessionSlice & ProjectsSlice & DatasetsSlice & JobsSlice & GridSlice & ValidationSlice;
+export type AppState = SessionSlice &
+  ProjectsSlice &
+  DatasetsSlice &
+  JobsSlice &
+  GridSlice &
+  ValidationSlice &
+  TrainingSlice;
 
 /** What actions reach outside the store through. */
 export interface StoreDeps {
