@@ -31,6 +31,29 @@ export interface StringColumnStats {
   readonly numeric: number;
 }
 
+/**
+ * String columns whose first rows are at least half numbers. TRY_CAST over millions of strings is
+ * the slow part of `analyseStringColumns`, so numeric-looking values are counted in full only for
+ * these; the others report 0.
+ */
+export async function numericLookingColumns(
+  connection: DuckDBConnection,
+  table: string,
+  columns: readonly StagedColumn[],
+): Promise<Set<string>> {
+  const strings = columns.filter((column) => storageKind(column.duckType) === 'string');
+  if (strings.length === 0) return new Set();
+  const headSelects = strings.map(
+    (column, index) =>
+      `count(TRY_CAST(${quoteIdent(column.name)} AS DOUBLE)) * 2 >= count(${quoteIdent(column.name)}) AND count(${quoteIdent(column.name)}) > 0 AS h${index}`,
+  );
+  const headReader = await connection.runAndReadAll(
+    `SELECT ${headSelects.join(', ')} FROM (SELECT * FROM ${quoteIdent(table)} WHERE rowid < ${headSampleRows})`,
+  );
+  const headRow = headReader.getRowObjectsJS()[0] ?? {};
+  return new Set(strings.filter((_column, index) => headRow[`h${index}`] === true).map((c) => c.name));
+}
+
 /** One pass over `table` for every string column: cardinality and how many values look numeric. */
 export async function analyseStringColumns(
   connection: DuckDBConnection,
@@ -40,22 +63,13 @@ export async function analyseStringColumns(
   const strings = columns.filter((column) => storageKind(column.duckType) === 'string');
   const stats = new Map<string, StringColumnStats>();
   if (strings.length === 0) return stats;
-  // TRY_CAST over millions of strings is the slow part, so count numeric-looking values in full
-  // only for columns whose first rows are at least half numbers; the others report 0.
-  const headSelects = strings.map(
-    (column, index) =>
-      `count(TRY_CAST(${quoteIdent(column.name)} AS DOUBLE)) * 2 >= count(${quoteIdent(column.name)}) AND count(${quoteIdent(column.name)}) > 0 AS h${index}`,
-  );
-  const headReader = await connection.runAndReadAll(
-    `SELECT ${headSelects.join(', ')} FROM (SELECT * FROM ${quoteIdent(table)} WHERE rowid < ${headSampleRows})`,
-  );
-  const headRow = headReader.getRowObjectsJS()[0] ?? {};
+  const numericLooking = await numericLookingColumns(connection, table, strings);
   const selects = strings.flatMap((column, index) => {
     const ident = quoteIdent(column.name);
     return [
       `approx_count_distinct(${ident}) AS d${index}`,
       `count(${ident}) AS n${index}`,
-      headRow[`h${index}`] === true ? `count(TRY_CAST(${ident} AS DOUBLE)) AS x${index}` : `0 AS x${index}`,
+      numericLooking.has(column.name) ? `count(TRY_CAST(${ident} AS DOUBLE)) AS x${index}` : `0 AS x${index}`,
     ];
   });
   const reader = await connection.runAndReadAll(`SELECT ${selects.join(', ')} FROM ${quoteIdent(table)}`);

@@ -8,14 +8,15 @@ import {
   analyseStringColumns,
   describeColumns,
   mostlyNumericWarnings,
+  numericLookingColumns,
   toColumns,
 } from './column-analysis.js';
-import type { StagedColumn } from './column-analysis.js';
+import type { StagedColumn, StringColumnStats } from './column-analysis.js';
 import { rowIdColumn, snapshotStorageType, storageKind, storageTypeFor } from './column-types.js';
 import { interruptible, runLongQuery, throwIfAborted, withConnection } from './duck.js';
 import { fileLabel, isInterrupt, mapReadError } from './errors.js';
 import { openSourceFile } from './formats.js';
-import { profileRelation } from './profile.js';
+import { profileWithTextStats } from './profile.js';
 import type { SnapshotProfile } from './profile.js';
 import { assertOverridesExist, globSafePath, planScan } from './source-scan.js';
 import { dropStage, newStageTableName, stageSource } from './stage.js';
@@ -175,18 +176,20 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
           staged,
           scan.headerNames === undefined ? overrides : {},
         );
-        const stats = await timed('string column analysis', () =>
-          analyseStringColumns(connection, table, staged),
-        );
-        const warnings = await timed('mostly-numeric warnings', () =>
-          mostlyNumericWarnings(connection, table, stats, new Set(Object.keys(overrides))),
-        );
+        const skipWarnings = new Set(Object.keys(overrides));
+        const outputs = staged.map((column) => outputColumn(column, overrides[column.name]));
+        const storageOf = (column: StagedColumn): string =>
+          snapshotStorageType(column.duckType, overrides[column.name]);
+        // Without a profile the text columns are analysed here; with one, the profile's summary pass
+        // answers the same questions (see `profileWithTextStats`), so the Parquet write can start now.
+        const early =
+          opts.profile === true
+            ? undefined
+            : await timed('string column analysis', () => analyseStringColumns(connection, table, staged));
+        const numericLooking =
+          opts.profile === true ? await numericLookingColumns(connection, table, staged) : new Set<string>();
         throwIfAborted(signal);
 
-        const outputs = staged.map((column) => outputColumn(column, overrides[column.name]));
-        const columns = toColumns(staged, stats, overrides, (column) =>
-          snapshotStorageType(column.duckType, overrides[column.name]),
-        );
         report(phase.analyse, opts.profile === true ? 'Writing and profiling snapshot' : 'Writing snapshot');
         const selectList = [
           `rowid AS ${quoteIdent(rowIdColumn)}`,
@@ -217,13 +220,27 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
           stop.abort();
           throw error;
         });
-        const snapshotRows = `(SELECT ${outputs.map((output) => output.selectSql).join(', ')} FROM ${quoteIdent(table)})`;
+        const snapshotRows = `(SELECT ${selectList} FROM ${quoteIdent(table)})`;
+        // Profiled with text columns typed 'text' for now: categorical and text profile alike, and
+        // which one a column is follows from the summary's distinct counts (see `toColumns`).
+        const provisional = toColumns(staged, new Map(), overrides, storageOf);
+        const stringColumns = new Set(
+          staged.filter((column) => storageKind(column.duckType) === 'string').map((column) => column.name),
+        );
         const profiling =
           opts.profile === true
             ? timed('profile (staging table)', () =>
                 withConnection(db, (second) =>
                   interruptible(second, both, () =>
-                    profileRelation(second, { fromSql: snapshotRows, params: [] }, columns),
+                    profileWithTextStats(
+                      second,
+                      { fromSql: snapshotRows, params: [], hasRowId: true },
+                      provisional,
+                      {
+                        columns: stringColumns,
+                        countNumeric: numericLooking,
+                      },
+                    ),
                   ),
                 ),
               ).catch((error: unknown) => {
@@ -239,7 +256,23 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
         const cause =
           failures.find((error) => !(error instanceof CancelledError) && !isInterrupt(error)) ?? failures[0];
         if (failures.length > 0) throw cause;
-        const profile = profiled.status === 'fulfilled' ? profiled.value : undefined;
+        const profiledValue = profiled.status === 'fulfilled' ? profiled.value : undefined;
+        const stats = early ?? profiledValue?.textStats ?? new Map<string, StringColumnStats>();
+        const columns = toColumns(staged, stats, overrides, storageOf);
+        const typeOf = new Map(columns.map((column) => [column.name, column.type]));
+        const profile =
+          profiledValue === undefined
+            ? undefined
+            : {
+                ...profiledValue.profile,
+                columns: profiledValue.profile.columns.map((column) => ({
+                  ...column,
+                  type: typeOf.get(column.name) ?? column.type,
+                })),
+              };
+        const warnings = await timed('mostly-numeric warnings', () =>
+          mostlyNumericWarnings(connection, table, stats, skipWarnings),
+        );
         throwIfAborted(signal);
         fs.renameSync(partialPath, outputPath);
         report(1, 'Imported');

@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue, JS } from '@duckdb/node-api';
 import type { Column, ColumnProfile, Histogram, TopValue } from '../contract/schemas.js';
 import { finiteOrNull } from './cells.js';
+import type { StringColumnStats } from './column-analysis.js';
 import { rowIdColumn, storageKind } from './column-types.js';
 import { withConnection } from './duck.js';
 import { quoteIdent } from './sql.js';
@@ -81,11 +82,20 @@ function isoOf(ms: number | null, dateOnly: boolean): string | null {
 /** Rows to profile: a relation (`read_parquet($1)`, a staging table, a subquery) and its bound parameters. */
 export interface ProfileSource {
   readonly fromSql: string;
+  /**
+   * The relation has the `_row_id` column (file position), which lets an integer column that runs
+   * 1, 2, 3… with the rows (an id) be profiled by arithmetic instead of a sort; see `sequenceProfile`.
+   */
+  readonly hasRowId?: boolean | undefined;
   readonly params: readonly DuckDBValue[];
 }
 
 /** Pass 1: counts, approximate distinct, moments, ranges and text lengths for every column at once. */
-function summarySql(plans: readonly Plan[], source: ProfileSource): string {
+function summarySql(
+  plans: readonly Plan[],
+  source: ProfileSource,
+  countNumeric: ReadonlySet<string>,
+): string {
   const parts = ['count(*) AS total'];
   plans.forEach((plan, i) => {
     const v = plan.valueSql;
@@ -93,6 +103,12 @@ function summarySql(plans: readonly Plan[], source: ProfileSource): string {
     parts.push(`count(${plan.kind === 'string' || plan.kind === 'boolean' ? plan.ident : v}) AS n${i}`);
     // HyperLogLog first; exact counts follow for the columns where that is cheap (see exactDistinctLimit).
     parts.push(`approx_count_distinct(${plan.ident}) AS d${i}`);
+    if (sequenceCandidate(plan, source)) {
+      // In DOUBLE, exact for the values accepted (min and max safe integers, see below) and never
+      // overflowing as BIGINT or slow as HUGEINT arithmetic would.
+      const offset = `CAST(${plan.ident} AS DOUBLE) - ${quoteIdent(rowIdColumn)}`;
+      parts.push(`min(${offset}) AS slo${i}`, `max(${offset}) AS shi${i}`);
+    }
     if (plan.kind === 'numeric') {
       parts.push(
         `min(${v}) AS min${i}`,
@@ -105,6 +121,7 @@ function summarySql(plans: readonly Plan[], source: ProfileSource): string {
     } else if (plan.kind === 'string') {
       const length = `length(${plan.ident})`;
       parts.push(`min(${length}) AS lmin${i}`, `avg(${length}) AS lmean${i}`, `max(${length}) AS lmax${i}`);
+      if (countNumeric.has(plan.column.name)) parts.push(`count(TRY_CAST(${plan.ident} AS DOUBLE)) AS x${i}`);
     }
   });
   return `SELECT ${parts.join(', ')} FROM ${source.fromSql}`;
@@ -113,6 +130,50 @@ function summarySql(plans: readonly Plan[], source: ProfileSource): string {
 interface Bounds {
   readonly min: number;
   readonly max: number;
+}
+
+const signedIntegerType = /^(TINYINT|SMALLINT|INTEGER|BIGINT)$/i;
+
+/** Integer columns whose values might follow `_row_id` one for one (checked in the summary pass). */
+function sequenceCandidate(plan: Plan, source: ProfileSource): boolean {
+  return (
+    source.hasRowId === true && plan.kind === 'numeric' && signedIntegerType.test(plan.column.storageType)
+  );
+}
+
+/**
+ * A column with no missing value whose value minus `_row_id` is the same on every row holds
+ * min, min + 1, …, max once each: its distinct count is the row count, and its quantiles and
+ * histogram follow by arithmetic (exactly what `quantile_cont` and the binned count would give)
+ * without sorting or binning millions of values.
+ */
+function sequenceProfile(
+  bounds: Bounds,
+  rows: number,
+): { quantiles: Array<number | null>; histogram: Histogram } {
+  const quantiles = quantileLevels.map((level) => {
+    // As quantile_cont: order statistics ⌊h⌋ and ⌈h⌉ (here min + k), interpolated lo + (hi − lo)·(h − ⌊h⌋).
+    const h = (rows - 1) * level;
+    const lo = bounds.min + Math.floor(h);
+    const hi = bounds.min + Math.ceil(h);
+    return finiteOrNull(lo + (hi - lo) * (h - Math.floor(h)));
+  });
+  // The SQL binning is least(floor((v − min) / width), bins − 1) with v − min = k, an exact DOUBLE for
+  // k = 0…rows − 1; `firstOf(b)` is the smallest k landing in bin b or later, found the same way.
+  const width = binWidth(bounds);
+  const binOf = (k: number): number => Math.min(Math.floor(k / width), histogramBins - 1);
+  const firstOf = (bin: number): number => {
+    let k = Math.min(rows, Math.max(0, Math.ceil(bin * width)));
+    while (k > 0 && binOf(k - 1) >= bin) k -= 1;
+    while (k < rows && binOf(k) < bin) k += 1;
+    return k;
+  };
+  const binCounts: Record<string, number> = {};
+  for (let bin = 0; bin < histogramBins; bin++) {
+    const count = (bin === histogramBins - 1 ? rows : firstOf(bin + 1)) - firstOf(bin);
+    if (count > 0) binCounts[bin] = count;
+  }
+  return { quantiles, histogram: histogramOf(bounds, binCounts) };
 }
 
 /**
@@ -154,7 +215,7 @@ function binWidth(bounds: Bounds): number {
 /**
  * Pass 2, one scan: histograms (DuckDB's `histogram()` map of bin index → count, bounds from
  * pass 1), exact quantiles of the many-valued numeric columns, and exact distinct counts of the
- * low-cardinality columns that are not counted value by value (see `valueCounts`).
+ * low-cardinality date and time columns (text and booleans get theirs from `topValues`).
  */
 async function histogramsAndDistincts(
   connection: DuckDBConnection,
@@ -286,34 +347,43 @@ async function valueCounts(
   return result;
 }
 
-/** Pass 3: the most frequent values of each string and boolean column (ties broken by value). */
+/**
+ * Pass 3: the most frequent values of each string and boolean column (ties broken by value), and
+ * the exact number of distinct values, counted over the same groups (`count(*) OVER ()` runs after
+ * the GROUP BY and before the LIMIT), so no separate `count(DISTINCT …)` pass is needed.
+ */
 async function topValues(
   connection: DuckDBConnection,
   source: ProfileSource,
   targets: ReadonlyArray<{ readonly index: number; readonly plan: Plan }>,
-): Promise<Map<number, TopValue[]>> {
-  const result = new Map<number, TopValue[]>();
+): Promise<Map<number, { readonly values: TopValue[]; distinct: number }>> {
+  const result = new Map<number, { readonly values: TopValue[]; distinct: number }>();
   if (targets.length === 0) return result;
   const parts = targets.map(({ index, plan }) => {
     const text = `CAST(${plan.ident} AS VARCHAR)`;
-    const counted = `SELECT ${text} AS v, count(*) AS n FROM ${source.fromSql} WHERE ${plan.ident} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${topValueCount}`;
-    return `SELECT ${index} AS c, v, n FROM (${counted})`;
+    const counted = `SELECT ${text} AS v, count(*) AS n, count(*) OVER () AS d FROM ${source.fromSql} WHERE ${plan.ident} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${topValueCount}`;
+    return `SELECT ${index} AS c, v, n, d FROM (${counted})`;
   });
   const reader = await connection.runAndReadAll(`${parts.map((part) => `(${part})`).join(' UNION ALL ')}`, [
     ...source.params,
   ]);
-  for (const target of targets) result.set(target.index, []);
-  for (const [c, v, n] of reader.getRowsJS())
-    result.get(Number(c))?.push({ value: String(v), count: Number(n) });
-  for (const list of result.values())
-    list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  for (const target of targets) result.set(target.index, { values: [], distinct: 0 });
+  for (const [c, v, n, d] of reader.getRowsJS()) {
+    const entry = result.get(Number(c));
+    if (entry === undefined) continue;
+    entry.values.push({ value: String(v), count: Number(n) });
+    entry.distinct = Number(d);
+  }
+  for (const { values } of result.values())
+    values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   return result;
 }
 
 /**
- * Profiles the rows of `source` (whose columns are named as in `columns`) in four queries: summary;
- * histograms, quantiles and exact distincts; value counts of few-valued numeric columns; top
- * values. Only aggregates reach JS (at most `exactDistinctLimit` value counts per column).
+ * Profiles the rows of `source` (whose columns are named as in `columns`) in at most four queries:
+ * summary; histograms, quantiles and exact distincts; value counts of few-valued numeric columns;
+ * top values (with the exact distinct counts of text and booleans). An integer column that follows
+ * `_row_id` one for one needs none after the summary (see `sequenceProfile`). Only aggregates reach JS (at most `exactDistinctLimit` value counts per column).
  * `_row_id` is not profiled. Quantiles are exact (`quantile_cont`, or the same interpolation over
  * value counts: linear, like numpy's default), std is the sample std (n − 1).
  */
@@ -322,9 +392,30 @@ export async function profileRelation(
   source: ProfileSource,
   columns: readonly Column[],
 ): Promise<SnapshotProfile> {
+  return (await profileWithTextStats(connection, source, columns)).profile;
+}
+
+export interface TextStatsRequest {
+  /** Text columns to report `StringColumnStats` for (the import's categorical-vs-text rule). */
+  readonly columns: ReadonlySet<string>;
+  /** Those of them whose numeric-looking values are counted in full (see `analyseStringColumns`). */
+  readonly countNumeric: ReadonlySet<string>;
+}
+
+/**
+ * `profileRelation`, also answering what `analyseStringColumns` would for the requested text
+ * columns from the same summary pass: an import then reads its rows once less and computes each
+ * approximate distinct count once.
+ */
+export async function profileWithTextStats(
+  connection: DuckDBConnection,
+  source: ProfileSource,
+  columns: readonly Column[],
+  request: TextStatsRequest = { columns: new Set(), countNumeric: new Set() },
+): Promise<{ profile: SnapshotProfile; textStats: Map<string, StringColumnStats> }> {
   const plans = columns.filter((column) => column.name !== rowIdColumn).map(planColumn);
   const summaryReader = await timed('profile: summary', () =>
-    connection.runAndReadAll(summarySql(plans, source), [...source.params]),
+    connection.runAndReadAll(summarySql(plans, source, request.countNumeric), [...source.params]),
   );
   const row = summaryReader.getRowObjectsJS()[0] ?? {};
   const rowCount = Number(row['total'] ?? 0);
@@ -333,10 +424,24 @@ export async function profileRelation(
   const countedTargets: Array<{ index: number; plan: Plan; bounds: Bounds | null }> = [];
   const topTargets: Array<{ index: number; plan: Plan }> = [];
   const exactTargets: Array<{ index: number; plan: Plan }> = [];
+  const sequences = new Map<number, ReturnType<typeof sequenceProfile>>();
   plans.forEach((plan, index) => {
     const min = num(row[`min${index}`]);
     const max = num(row[`max${index}`]);
     const bounds = min !== null && max !== null ? { min, max } : null;
+    const offsetLo = row[`slo${index}`];
+    if (
+      bounds !== null &&
+      offsetLo !== null &&
+      offsetLo !== undefined &&
+      String(offsetLo) === String(row[`shi${index}`]) &&
+      Number(row[`n${index}`] ?? 0) === rowCount &&
+      Number.isSafeInteger(bounds.min) &&
+      Number.isSafeInteger(bounds.max)
+    ) {
+      sequences.set(index, sequenceProfile(bounds, rowCount));
+      return;
+    }
     const fewValues = Number(row[`d${index}`] ?? 0) <= exactDistinctLimit;
     if (plan.kind === 'numeric' && fewValues) {
       countedTargets.push({ index, plan, bounds });
@@ -346,7 +451,7 @@ export async function profileRelation(
       histogramTargets.push({ index, plan, bounds });
     if (plan.kind === 'numeric') quantileTargets.push({ index, plan });
     if (plan.kind === 'string' || plan.kind === 'boolean') topTargets.push({ index, plan });
-    if (fewValues) exactTargets.push({ index, plan });
+    else if (fewValues) exactTargets.push({ index, plan });
   });
   const second = await timed('profile: histograms + quantiles + exact distincts', () =>
     histogramsAndDistincts(connection, source, histogramTargets, quantileTargets, exactTargets),
@@ -355,17 +460,24 @@ export async function profileRelation(
     valueCounts(connection, source, countedTargets),
   );
   const topByColumn = await timed('profile: top values', () => topValues(connection, source, topTargets));
+  // Exact distinct counts are reported up to `exactDistinctLimit` (by the estimate), as for other kinds.
+  const fewValued = (index: number): boolean => Number(row[`d${index}`] ?? 0) <= exactDistinctLimit;
 
   const profiles = plans.map((plan, index): ColumnProfile => {
     const count = Number(row[`n${index}`] ?? 0);
-    const q = counted.get(index)?.quantiles ?? second.quantiles.get(index) ?? [];
+    const sequence = sequences.get(index);
+    const q = sequence?.quantiles ?? counted.get(index)?.quantiles ?? second.quantiles.get(index) ?? [];
     return {
       name: plan.column.name,
       type: plan.column.type,
       count,
       missing: rowCount - count,
       distinct:
-        counted.get(index)?.distinct ?? second.exactDistinct.get(index) ?? Number(row[`d${index}`] ?? 0),
+        (sequence === undefined ? undefined : rowCount) ??
+        counted.get(index)?.distinct ??
+        second.exactDistinct.get(index) ??
+        (fewValued(index) ? topByColumn.get(index)?.distinct : undefined) ??
+        Number(row[`d${index}`] ?? 0),
       numeric:
         plan.kind === 'numeric'
           ? {
@@ -389,15 +501,24 @@ export async function profileRelation(
               max: isoOf(num(row[`max${index}`]), plan.column.type === 'date'),
             }
           : null,
-      histogram: counted.get(index)?.histogram ?? second.histograms.get(index) ?? null,
-      topValues: topByColumn.get(index) ?? null,
+      histogram: sequence?.histogram ?? counted.get(index)?.histogram ?? second.histograms.get(index) ?? null,
+      topValues: topByColumn.get(index)?.values ?? null,
       textLength:
         plan.kind === 'string'
           ? { min: num(row[`lmin${index}`]), mean: num(row[`lmean${index}`]), max: num(row[`lmax${index}`]) }
           : null,
     };
   });
-  return { rowCount, columns: profiles };
+  const textStats = new Map<string, StringColumnStats>();
+  plans.forEach((plan, index) => {
+    if (plan.kind !== 'string' || !request.columns.has(plan.column.name)) return;
+    textStats.set(plan.column.name, {
+      distinct: Number(row[`d${index}`] ?? 0),
+      nonNull: Number(row[`n${index}`] ?? 0),
+      numeric: Number(row[`x${index}`] ?? 0),
+    });
+  });
+  return { profile: { rowCount, columns: profiles }, textStats };
 }
 
 /** Profiles a Parquet snapshot (see `profileRelation`). */
@@ -407,6 +528,10 @@ export async function profileSnapshot(
   columns: readonly Column[],
 ): Promise<SnapshotProfile> {
   return withConnection(db, (connection) =>
-    profileRelation(connection, { fromSql: 'read_parquet($1)', params: [parquetPath] }, columns),
+    profileRelation(
+      connection,
+      { fromSql: 'read_parquet($1)', params: [parquetPath], hasRowId: true },
+      columns,
+    ),
   );
 }

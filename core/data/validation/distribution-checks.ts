@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Column } from '../../contract/schemas.js';
 import type { Check } from '../../contract/validation.js';
@@ -7,7 +8,6 @@ import {
   populationStabilityIndex,
   sharesOf,
 } from '../../domain/drift.js';
-import { quoteIdent } from '../sql.js';
 import type { Snapshot } from './group-checks.js';
 import type { Outcome } from './outcome.js';
 import { isTemporal, numericSql, Params, presentSql, toNumber } from './sql-parts.js';
@@ -18,10 +18,20 @@ type DistributionCheck = Extract<Check, { kind: 'distribution' }>;
 /** Quantile bins PSI uses for numbers and dates: deciles of the reference, the customary choice. */
 export const psiBins = 10;
 
+/** Equal-width value buckets the KS statistic is first bounded with (see `ksStatistic`). */
+export const ksBuckets = 65_536;
+/** Candidate buckets counted value by value per query. */
+const ksRefineBatch = 512;
+
 /**
- * The two-sample KS statistic D = max |F_target(v) − F_reference(v)| computed in SQL: counts per
- * distinct value on each side, merged, running sums in value order. Only the one row holding D
- * comes back; missing values (and non-finite floats) are left out on both sides.
+ * The two-sample KS statistic D = max |F_target(v) − F_reference(v)|, exact, without sorting every
+ * value (a window over 10M + 1M floats took 3.5 s, nearly all on one thread):
+ * 1. Counts of both sides in `ksBuckets` equal-width buckets, one parallel group-by on a small key.
+ * 2. At each bucket's start, |F_a − F_b| is known exactly, which gives a lower bound L on D; inside
+ *    bucket k neither F can pass its value at the next bucket's start, which bounds |F_a − F_b| there.
+ * 3. Only buckets whose bound exceeds L can hold D: their values are counted one by one and
+ *    walked in order from the bucket's starting counts.
+ * Missing values (and non-finite floats) are left out on both sides.
  */
 async function ksStatistic(
   connection: DuckDBConnection,
@@ -29,24 +39,65 @@ async function ksStatistic(
   reference: Snapshot,
   column: Column,
 ): Promise<{ d: number; n1: number; n2: number }> {
-  const ident = quoteIdent(column.name);
-  const side = (param: string, which: 'a' | 'b'): string =>
-    `SELECT ${ident} AS v, count(*) AS ${which === 'a' ? 'na, 0 AS nb' : 'nb, 0 AS na'} FROM read_parquet(${param}) WHERE ${presentSql(column)} GROUP BY v`;
-  const sql = `
-    WITH merged AS (
-      SELECT v, sum(na) AS na, sum(nb) AS nb
-      FROM (SELECT v, na, nb FROM (${side('$1', 'a')}) UNION ALL SELECT v, na, nb FROM (${side('$2', 'b')}))
-      GROUP BY v
-    ),
-    totals AS (SELECT sum(na)::DOUBLE AS ta, sum(nb)::DOUBLE AS tb FROM merged),
-    running AS (
-      SELECT sum(na) OVER w AS ca, sum(nb) OVER w AS cb FROM merged
-      WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-    )
-    SELECT max(abs(ca / ta - cb / tb)) AS d, any_value(ta) AS n1, any_value(tb) AS n2 FROM running, totals`;
-  const reader = await connection.runAndReadAll(sql, [target.parquetPath, reference.parquetPath]);
-  const row = reader.getRowObjectsJS()[0] ?? {};
-  return { d: toNumber(row['d']), n1: toNumber(row['n1']), n2: toNumber(row['n2']) };
+  const value = numericSql(column);
+  const sides = `(SELECT ${value} AS v, 1 AS a FROM read_parquet($1) WHERE ${presentSql(column)} UNION ALL SELECT ${value} AS v, 0 AS a FROM read_parquet($2) WHERE ${presentSql(column)})`;
+  const paths = [target.parquetPath, reference.parquetPath];
+  const rangeReader = await connection.runAndReadAll(
+    `SELECT min(v) AS lo, max(v) AS hi, count(*) FILTER (WHERE a = 1) AS n1, count(*) FILTER (WHERE a = 0) AS n2 FROM ${sides}`,
+    paths,
+  );
+  const range = rangeReader.getRowObjectsJS()[0] ?? {};
+  const n1 = toNumber(range['n1']);
+  const n2 = toNumber(range['n2']);
+  const lo = toNumber(range['lo']);
+  const hi = toNumber(range['hi']);
+  // One value on both sides (or none on one): the two distributions cannot differ anywhere.
+  if (n1 === 0 || n2 === 0 || !(hi > lo)) return { d: 0, n1, n2 };
+  const width = (hi - lo) / ksBuckets;
+  const bucket = `least(CAST(floor((v - $3::DOUBLE) / $4::DOUBLE) AS INTEGER), ${ksBuckets - 1})`;
+  const countsReader = await connection.runAndReadAll(
+    `SELECT ${bucket} AS b, count(*) FILTER (WHERE a = 1) AS na, count(*) FILTER (WHERE a = 0) AS nb FROM ${sides} GROUP BY b ORDER BY b`,
+    [...paths, lo, width],
+  );
+  // Running counts before each non-empty bucket, and the exact |F_a − F_b| there.
+  const starts: Array<{ b: number; ca: number; cb: number; na: number; nb: number }> = [];
+  let ca = 0;
+  let cb = 0;
+  let lower = 0;
+  for (const [b, na, nb] of countsReader.getRowsJS()) {
+    starts.push({ b: Number(b), ca, cb, na: Number(na), nb: Number(nb) });
+    lower = Math.max(lower, Math.abs(ca / n1 - cb / n2));
+    ca += Number(na);
+    cb += Number(nb);
+  }
+  // Candidates, most promising first; each batch of buckets counted value by value may raise D
+  // enough to rule out the rest (on skewed data thousands of buckets pass the first bound).
+  const upper = (s: (typeof starts)[number]): number =>
+    Math.max((s.ca + s.na) / n1 - s.cb / n2, (s.cb + s.nb) / n2 - s.ca / n1);
+  let pending = starts.filter((s) => upper(s) >= lower).sort((x, y) => upper(y) - upper(x));
+  let d = lower;
+  while (pending.length > 0) {
+    const batch = pending.slice(0, ksRefineBatch);
+    const byBucket = new Map(batch.map((s) => [s.b, s]));
+    const reader = await connection.runAndReadAll(
+      `SELECT ${bucket} AS b, v, count(*) FILTER (WHERE a = 1) AS na, count(*) FILTER (WHERE a = 0) AS nb FROM ${sides} WHERE ${bucket} IN (SELECT unnest($5::INTEGER[])) GROUP BY b, v ORDER BY b, v`,
+      [...paths, lo, width, listValue(batch.map((s) => s.b))],
+    );
+    let current = -1;
+    for (const [b, , na, nb] of reader.getRowsJS()) {
+      if (Number(b) !== current) {
+        current = Number(b);
+        const start = byBucket.get(current);
+        ca = start?.ca ?? 0;
+        cb = start?.cb ?? 0;
+      }
+      ca += Number(na);
+      cb += Number(nb);
+      d = Math.max(d, Math.abs(ca / n1 - cb / n2));
+    }
+    pending = pending.slice(ksRefineBatch).filter((s) => upper(s) >= d);
+  }
+  return { d, n1, n2 };
 }
 
 /**

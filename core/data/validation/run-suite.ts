@@ -5,14 +5,14 @@ import type { Check, CheckResult, SuiteDefinition } from '../../contract/validat
 import { rowIdColumn } from '../column-types.js';
 import { interruptible, runLongQuery, throwIfAborted, withConnection } from '../duck.js';
 import { isInterrupt } from '../errors.js';
+import { timed } from '../timings.js';
 import { runDistribution } from './distribution-checks.js';
 import { categoryCounts, classBalanceOutcome, runNoDuplicateRows, runUnique } from './group-checks.js';
 import type { Snapshot } from './group-checks.js';
 import { errorOutcome, errorText } from './outcome.js';
 import type { Outcome } from './outcome.js';
 import { isScanCheck, planScanCheck } from './scan-checks.js';
-import type { ScanCheck, ScanPlan } from './scan-checks.js';
-import { Params } from './sql-parts.js';
+import type { ScanCheck, ScanQuery } from './scan-checks.js';
 import { checkIds, checkProblems } from './validate-suite.js';
 import { formatCount } from './words.js';
 
@@ -24,7 +24,7 @@ export interface RunSuiteOptions {
   readonly onProgress?: ((fraction: number, message: string) => void) | undefined;
 }
 
-/** Share of the progress bar the single scan takes; the group-bys and distributions share the rest. */
+/** Share of the progress bar the row-level checks take; the group-bys and distributions share the rest. */
 const scanShare = 0.5;
 
 function columnOf(columns: readonly Column[], name: string): Column | undefined {
@@ -37,10 +37,11 @@ function columnOf(columns: readonly Column[], name: string): Column | undefined 
  * suite order. No check stops another: a check that cannot run (its column is gone, its regex does
  * not compile in DuckDB, its query fails) is reported failed with `error` set.
  *
- * Passes over the data: one aggregate scan for every row-level check (`count(*) FILTER (WHERE …)`
- * and `min(_row_id, 20) FILTER (WHERE …)` per check, plus the row count); one group-by per
- * unique/duplicate check and per column needing category counts; one or two queries per
- * distribution check. Throws only `CancelledError` (when `signal` aborts).
+ * Queries: the row count (Parquet footer); per row-level check one `WHERE` query for its count of
+ * violating rows and first `_row_id`s (plus min and max for a range), which DuckDB answers from
+ * row-group statistics and dictionaries where it can; per unique/duplicate check a bitmap of an
+ * integer column or a hash group-by; one group-by per column needing category counts; one or two
+ * queries per distribution check. Throws only `CancelledError` (when `signal` aborts).
  */
 export async function runSuite(
   db: DuckDBInstance,
@@ -91,14 +92,10 @@ export async function runSuite(
       (index) => !outcomes.has(index) && isScanCheck(definition.checks[index] as Check),
     );
     onProgress?.(0, 'Scanning rows');
-    for (const [index, outcome] of await scanChecks(
-      connection,
-      target,
-      definition.checks,
-      scanIndexes,
-      signal,
-      onProgress,
-    )) {
+    const scanned = await timed('validation: row-level checks', () =>
+      scanChecks(connection, target, definition.checks, scanIndexes, signal, onProgress),
+    );
+    for (const [index, outcome] of scanned) {
       outcomes.set(index, outcome);
     }
     throwIfAborted(signal);
@@ -123,7 +120,9 @@ export async function runSuite(
       try {
         outcomes.set(
           index,
-          await run(() => runGroupOrDistribution(connection, check, target, reference, categories)),
+          await timed(`validation: ${ids[index] ?? check.kind}`, () =>
+            run(() => runGroupOrDistribution(connection, check, target, reference, categories)),
+          ),
         );
       } catch (error) {
         rethrowCancel(error, signal);
@@ -169,8 +168,8 @@ async function runGroupOrDistribution(
 }
 
 /**
- * The one aggregate scan. If DuckDB refuses the combined query (say a date bound it cannot cast),
- * each check is retried alone so the error lands on the check that caused it.
+ * The row-level checks: the row count, then each check's own queries (see `planScanCheck`), so a
+ * query DuckDB refuses (say a date bound it cannot cast) fails only the check that caused it.
  */
 async function scanChecks(
   connection: DuckDBConnection,
@@ -181,42 +180,32 @@ async function scanChecks(
   onProgress: RunSuiteOptions['onProgress'],
 ): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
-  const plan = (subset: readonly number[]): { sql: string; params: Params; plans: Map<number, ScanPlan> } => {
-    const params = new Params([target.parquetPath]);
-    const plans = new Map<number, ScanPlan>();
-    const aggregates = ['count(*) AS total'];
-    for (const index of subset) {
-      const check = checks[index] as ScanCheck;
-      const column = 'column' in check ? columnOf(target.columns, check.column) : undefined;
-      const scanPlan = planScanCheck(check, column, `c${index}`, params);
-      plans.set(index, scanPlan);
-      aggregates.push(...scanPlan.aggregates);
-    }
-    return { sql: `SELECT ${aggregates.join(', ')} FROM read_parquet($1)`, params, plans };
-  };
-  const execute = async (subset: readonly number[]): Promise<void> => {
-    const { sql, params, plans } = plan(subset);
-    const progress =
-      onProgress === undefined
-        ? undefined
-        : (fraction: number): void => onProgress(fraction * scanShare, 'Scanning rows');
-    const result = await runLongQuery(connection, sql, params.values, { signal, onProgress: progress });
-    const row = ((await result.getRowObjectsJS())[0] ?? {}) as Record<string, unknown>;
-    const total = Number(row['total'] ?? 0);
-    for (const [index, scanPlan] of plans) outcomes.set(index, scanPlan.read(row, total));
-  };
   if (indexes.length === 0) return outcomes;
-  try {
-    await execute(indexes);
-  } catch (error) {
-    rethrowCancel(error, signal);
-    for (const index of indexes) {
-      try {
-        await execute([index]);
-      } catch (single) {
-        rethrowCancel(single, signal);
-        outcomes.set(index, errorOutcome(errorText(single)));
-      }
+  const firstRow = async (query: ScanQuery): Promise<Record<string, unknown>> => {
+    const result = await runLongQuery(connection, query.sql, query.params, { signal });
+    return ((await result.getRowObjectsJS())[0] ?? {}) as Record<string, unknown>;
+  };
+  // From the Parquet footer.
+  const counted = await firstRow({
+    sql: 'SELECT count(*) AS total FROM read_parquet($1)',
+    params: [target.parquetPath],
+  });
+  const total = Number(counted['total'] ?? 0);
+  for (const [step, index] of indexes.entries()) {
+    onProgress?.((step / indexes.length) * scanShare, 'Scanning rows');
+    const check = checks[index] as ScanCheck;
+    try {
+      const column = 'column' in check ? columnOf(target.columns, check.column) : undefined;
+      const plan = planScanCheck(check, column, `c${index}`, target.parquetPath);
+      const row: Record<string, unknown> = {};
+      for (const query of plan.queries) Object.assign(row, await firstRow(query));
+      const notFinite = (value: unknown): boolean => typeof value === 'number' && !Number.isFinite(value);
+      if (plan.finiteRange !== undefined && [row[`c${index}_min`], row[`c${index}_max`]].some(notFinite))
+        Object.assign(row, await firstRow(plan.finiteRange));
+      outcomes.set(index, plan.read(row, total));
+    } catch (error) {
+      rethrowCancel(error, signal);
+      outcomes.set(index, errorOutcome(errorText(error)));
     }
   }
   return outcomes;

@@ -1,8 +1,8 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { Column } from '../../contract/schemas.js';
 import type { Check } from '../../contract/validation.js';
 import { quoteIdent } from '../sql.js';
-import type { Params } from './sql-parts.js';
-import { displayValue, exampleRowLimit, isFloat, missingSql, valueSql } from './sql-parts.js';
+import { displayValue, exampleRowLimit, isFloat, missingSql, Params, valueSql } from './sql-parts.js';
 import type { Outcome } from './outcome.js';
 import { formatCount, formatShare, plural } from './words.js';
 
@@ -18,10 +18,21 @@ export function isScanCheck(check: Check): check is ScanCheck {
   );
 }
 
-/** What one scan check adds to the aggregate query, and how to read its columns back. */
+/** One query over the snapshot (`read_parquet($1)`) returning one row. */
+export interface ScanQuery {
+  readonly sql: string;
+  readonly params: readonly DuckDBValue[];
+}
+
+/** The queries one scan check runs, and how to read their merged one-row results back. */
 export interface ScanPlan {
-  /** Aggregate expressions, each `… AS alias` with aliases prefixed by the check's tag. */
-  readonly aggregates: string[];
+  /** Queries whose result columns, merged into one row, are what `read` needs. */
+  readonly queries: ScanQuery[];
+  /**
+   * For a range over floats: the observed min and max among finite values only, run when the
+   * plain (statistics-answered) min or max is not finite.
+   */
+  readonly finiteRange?: ScanQuery | undefined;
   read(row: Readonly<Record<string, unknown>>, total: number): Outcome;
 }
 
@@ -58,19 +69,23 @@ function bounds(min: string | number | undefined, max: string | number | undefin
 }
 
 /**
- * Plans one scan check under `tag` (unique per check): the count of violating rows, the first
- * `_row_id`s among them (`min(_row_id, 20)`, so no second query is needed for examples), and what
- * the sentence needs (observed min and max for a range).
+ * Plans one scan check under `tag` (unique per check) on the snapshot at `parquetPath`: the count
+ * of violating rows and the first `_row_id`s among them (`min(_row_id, 20)`, so no second query is
+ * needed for examples) in one `WHERE` query, and what the sentence needs (observed min and max for
+ * a range). Each check is its own query, not one FILTER aggregate among many in a shared scan:
+ * DuckDB pushes a WHERE clause into the Parquet reader, which skips row groups by their min/max
+ * statistics and tests a dictionary-encoded column's dictionary once, not every row. On 10M rows ×
+ * 20 columns the shared scan took 4.9 s of CPU (13.4 s with three regexes), these queries 2.5 s.
  */
 export function planScanCheck(
   check: ScanCheck,
   column: Column | undefined,
   tag: string,
-  params: Params,
+  parquetPath: string,
 ): ScanPlan {
   if (check.kind === 'row_count') {
     return {
-      aggregates: [],
+      queries: [],
       read: (_row, total) => ({
         passed:
           (check.min === undefined || total >= check.min) && (check.max === undefined || total <= check.max),
@@ -83,18 +98,33 @@ export function planScanCheck(
     };
   }
   if (column === undefined) throw new Error(`A ${check.kind} check needs its column.`);
+  const params = new Params([parquetPath]);
   const violation = violationSql(check, column, params);
-  const aggregates = [
-    `count(*) FILTER (WHERE ${violation}) AS ${tag}_n`,
-    `min("_row_id", ${exampleRowLimit}) FILTER (WHERE ${violation}) AS ${tag}_ids`,
+  const queries: ScanQuery[] = [
+    {
+      sql: `SELECT count(*) AS ${tag}_n, min("_row_id", ${exampleRowLimit}) AS ${tag}_ids FROM read_parquet($1) WHERE ${violation}`,
+      params: params.values,
+    },
   ];
+  let finiteRange: ScanQuery | undefined;
   if (check.kind === 'range') {
     const ident = quoteIdent(column.name);
-    const present = isFloat(column) ? ` FILTER (WHERE isfinite(${ident}))` : '';
-    aggregates.push(`min(${ident})${present} AS ${tag}_min`, `max(${ident})${present} AS ${tag}_max`);
+    // Plain min and max come from the Parquet statistics. For floats they are the finite min and
+    // max whenever both are finite (−∞ would be the min; +∞ and NaN, which DuckDB sorts last, the max).
+    queries.push({
+      sql: `SELECT min(${ident}) AS ${tag}_min, max(${ident}) AS ${tag}_max FROM read_parquet($1)`,
+      params: [parquetPath],
+    });
+    if (isFloat(column)) {
+      finiteRange = {
+        sql: `SELECT min(${ident}) AS ${tag}_min, max(${ident}) AS ${tag}_max FROM read_parquet($1) WHERE isfinite(${ident})`,
+        params: [parquetPath],
+      };
+    }
   }
   return {
-    aggregates,
+    queries,
+    finiteRange,
     read(row, total) {
       const failing = Number(row[`${tag}_n`] ?? 0);
       const ids = Array.isArray(row[`${tag}_ids`])
