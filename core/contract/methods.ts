@@ -45,6 +45,9 @@ const ImportOptions = z
   .strict();
 export type ImportOptions = z.infer<typeof ImportOptions>;
 
+/** Training anyway on a version a required validation suite failed on; the reason goes to the audit log. */
+const GateOverride = z.object({ reason: z.string().trim().min(3).max(2000) }).strict();
+
 /** Every method of the engine, declared once. Transports and the typed client derive from this map. */
 export const methods = {
   'engine.info': method({
@@ -172,10 +175,7 @@ export const methods = {
     params: z
       .object({
         versionId: Id,
-        override: z
-          .object({ reason: z.string().trim().min(3).max(2000) })
-          .strict()
-          .optional(),
+        override: GateOverride.optional(),
       })
       .strict(),
     result: z.object({
@@ -200,10 +200,7 @@ export const methods = {
     params: z
       .object({
         config: TrainingConfig,
-        gateOverride: z
-          .object({ reason: z.string().trim().min(3).max(2000) })
-          .strict()
-          .optional(),
+        gateOverride: GateOverride.optional(),
       })
       .strict(),
     result: z.object({ runId: Id, jobId: Id }),
@@ -214,10 +211,7 @@ export const methods = {
       .object({
         config: TrainingConfig,
         search: SearchConfig,
-        gateOverride: z
-          .object({ reason: z.string().trim().min(3).max(2000) })
-          .strict()
-          .optional(),
+        gateOverride: GateOverride.optional(),
       })
       .strict(),
     result: z.object({ runId: Id, jobId: Id }),

@@ -1,20 +1,9 @@
 import type { SearchConfig, TrainingConfig } from '../contract/index.js';
-
-/** A seeded PRNG (mulberry32): the same search seed proposes the same trials. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../train/data/index.js';
 
 /** `count` configs drawn from the search space around `base` (random search). */
 export function proposeTrials(base: TrainingConfig, search: SearchConfig): TrainingConfig[] {
-  const random = prng(search.seed);
+  const random = mulberry32(search.seed);
   const pick = <T>(options: readonly T[]): T => options[Math.floor(random() * options.length)]!;
   const { space } = search;
   return Array.from({ length: search.trials }, (_, i) => {
@@ -46,7 +35,8 @@ export function proposeTrials(base: TrainingConfig, search: SearchConfig): Train
 
 /**
  * Successive halving's rounds for `trials` candidates and a full budget of `epochs`: each round
- * keeps the better half and doubles the epochs, ending with one candidate at the full budget.
+ * keeps the better half and doubles the epochs; the last round trains the final two (or fewer) at the
+ * full budget, and the best of them wins.
  */
 export function halvingRounds(trials: number, epochs: number): { keep: number; epochs: number }[] {
   const rounds: { keep: number; epochs: number }[] = [];
