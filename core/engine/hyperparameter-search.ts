@@ -1,5 +1,5 @@
 import type { SearchConfig, TrainingConfig } from '../contract/index.js';
-import { mulberry32 } from '../train/data/index.js';
+import { mulberry32 } from '../domain/prng.js';
 
 /** `count` configs drawn from the search space around `base` (random search). */
 export function proposeTrials(base: TrainingConfig, search: SearchConfig): TrainingConfig[] {

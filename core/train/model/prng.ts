@@ -4,17 +4,7 @@
  * draws, so one `seed` in the training config decides the whole run.
  */
 
-/** Returns a function giving uniform numbers in [0, 1), the same sequence for the same seed. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../domain/prng.js';
 
 /** A 31-bit integer seed drawn from `random`, for TensorFlow.js initialisers and dropout. */
 export function nextSeed(random: () => number): number {

@@ -1,18 +1,18 @@
 /**
  * Times `prepareTrainingData` and `transformRows` on 1M rows × 30 inputs (20 float, 5 categorical
  * with 8 values, 3 boolean, 2 date; ~5 % missing). Not a test; run it by hand:
- *   node --import tsx core/train/data/measure-prepare.ts [rows] [categories per categorical input; 0 = 30 float inputs only]
- * (It belongs in bench/ once that folder takes training benchmarks.)
+ *   node --import tsx bench/train/measure-prepare.ts [rows] [categories per categorical input; 0 = 30 float inputs only]
+ * Not a benchmark against a peer: a timing probe of the training data preparation.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Column } from '../../contract/schemas.js';
-import { TrainingConfig } from '../../contract/training.js';
-import { openDuck, withConnection } from '../../data/duck.js';
-import { quoteLiteral } from '../../data/sql.js';
-import { prepareTrainingData } from './prepare.js';
-import { transformRows } from './transform.js';
+import type { Column } from '../../core/contract/schemas.js';
+import { TrainingConfig } from '../../core/contract/training.js';
+import { openDuck, withConnection } from '../../core/data/duck.js';
+import { quoteLiteral } from '../../core/data/sql.js';
+import { prepareTrainingData } from '../../core/train/data/prepare.js';
+import { transformRows } from '../../core/train/data/transform.js';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const categories = Number(process.argv[3] ?? 8);
