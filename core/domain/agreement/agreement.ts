@@ -34,7 +34,7 @@ export interface FleissKappa {
   /** (P̄ − P̄e) / (1 − P̄e); 1 when P̄e = 1. */
   kappa: number;
   /**
-   * Fleiss (1971, eq. 15) kappa of each category j (column order of `counts`):
+   * Fleiss (1971) kappa of each category j (column order of `counts`):
    * κ_j = 1 − Σ_i n_ij (n − n_ij) / (N n (n − 1) p_j q_j). 1 for a category that every rating
    * or no rating used (p_j q_j = 0), when raters cannot disagree about it.
    */
@@ -159,7 +159,11 @@ export function fleissKappa(counts: readonly (readonly number[])[]): FleissKappa
     for (let j = 0; j < categories; j++) {
       const c = row[j]!;
       if (!Number.isInteger(c) || c < 0) {
-        throw new InvalidInputError('Counts must be non-negative integers.', { item: i, category: j, count: c });
+        throw new InvalidInputError('Counts must be non-negative integers.', {
+          item: i,
+          category: j,
+          count: c,
+        });
       }
       n += c;
       sumSquares += c * c;
@@ -240,7 +244,7 @@ export function krippendorffAlphaNominal(units: readonly (readonly Label[])[]): 
  * kappa of the binary one-vs-rest relabelling ("this category" vs "anything else"), so a class both
  * raters rarely use is not drowned out by the frequent ones. Same item rules as `cohensKappa`; a
  * class only one rater ever used gets kappa ≤ 0, and the p_e = 1 convention applies per class.
- * For many raters, use `fleissKappa(...).perCategory` instead (Fleiss 1971, eq. 15).
+ * For many raters, use `fleissKappa(...).perCategory` instead (Fleiss 1971).
  */
 export function agreementPerClass(a: readonly Label[], b: readonly Label[]): ClassAgreement[] {
   const pairs = coLabelled(a, b);
