@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../core/domain/prng.js';
 
 /** Bump when the generated content changes, so stale caches are not reused. */
 const generatorVersion = 1;
@@ -16,17 +17,6 @@ export const benchCacheDir = join(repoRoot, '.bench');
 
 /** Columns of the synthetic file: numeric, categorical and text, a few values missing. */
 export const syntheticColumns = ['id', 'amount', 'quantity', 'region', 'note'] as const;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const regions = ['north', 'south', 'east', 'west', 'core', 'hill', 'coast', 'lake'];
 

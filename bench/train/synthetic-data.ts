@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mulberry32 } from '../../core/train/model/prng.js';
+import { mulberry32 } from '../../core/domain/prng.js';
 import { benchCacheDir } from '../lib/synthetic-csv.js';
 
 export interface SyntheticSet {

@@ -13,29 +13,33 @@ function columnBytes(chunk: DuckDBDataChunk, column: number, byteCount: number):
   return bytes;
 }
 
-/** A FLOAT column of `chunk` as a Float32Array of `chunk.rowCount` values. */
-export function floatColumn(chunk: DuckDBDataChunk, column: number): Float32Array {
-  const rows = chunk.rowCount;
-  const bytes = columnBytes(chunk, column, rows * 4);
-  return bytes.byteOffset % 4 === 0
-    ? new Float32Array(bytes.buffer, bytes.byteOffset, rows)
-    : new Float32Array(bytes.slice().buffer, 0, rows);
+type FixedWidthArray = Float32Array | Float64Array | Int32Array;
+interface FixedWidthArrayType<T extends FixedWidthArray> {
+  readonly BYTES_PER_ELEMENT: number;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
 }
+
+/** A fixed-width column as a typed array: a view when the buffer is aligned, else one aligned copy. */
+function typedColumn<T extends FixedWidthArray>(
+  chunk: DuckDBDataChunk,
+  column: number,
+  type: FixedWidthArrayType<T>,
+): T {
+  const rows = chunk.rowCount;
+  const bytes = columnBytes(chunk, column, rows * type.BYTES_PER_ELEMENT);
+  return bytes.byteOffset % type.BYTES_PER_ELEMENT === 0
+    ? new type(bytes.buffer, bytes.byteOffset, rows)
+    : new type(bytes.slice().buffer, 0, rows);
+}
+
+/** A FLOAT column of `chunk` as a Float32Array of `chunk.rowCount` values. */
+export const floatColumn = (chunk: DuckDBDataChunk, column: number): Float32Array =>
+  typedColumn(chunk, column, Float32Array);
 
 /** A DOUBLE column of `chunk` as a Float64Array. */
-export function doubleColumn(chunk: DuckDBDataChunk, column: number): Float64Array {
-  const rows = chunk.rowCount;
-  const bytes = columnBytes(chunk, column, rows * 8);
-  return bytes.byteOffset % 8 === 0
-    ? new Float64Array(bytes.buffer, bytes.byteOffset, rows)
-    : new Float64Array(bytes.slice().buffer, 0, rows);
-}
+export const doubleColumn = (chunk: DuckDBDataChunk, column: number): Float64Array =>
+  typedColumn(chunk, column, Float64Array);
 
 /** An INTEGER column of `chunk` as an Int32Array. */
-export function integerColumn(chunk: DuckDBDataChunk, column: number): Int32Array {
-  const rows = chunk.rowCount;
-  const bytes = columnBytes(chunk, column, rows * 4);
-  return bytes.byteOffset % 4 === 0
-    ? new Int32Array(bytes.buffer, bytes.byteOffset, rows)
-    : new Int32Array(bytes.slice().buffer, 0, rows);
-}
+export const integerColumn = (chunk: DuckDBDataChunk, column: number): Int32Array =>
+  typedColumn(chunk, column, Int32Array);

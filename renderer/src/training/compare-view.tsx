@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { EpochMetrics, Run } from '../../../core/contract/training.js';
 import { formatNumber } from '../format.js';
 import { useApp } from '../store/app-store.js';
+import { MetricChartCard, useChosenMetric } from './metric-chart-card.js';
 import { Plot, traceColors } from './plot.js';
 import type { Trace } from './plot.js';
 import {
@@ -98,8 +99,7 @@ function OverlaidCurves({ runs, labels }: { runs: readonly Run[]; labels: readon
     [runs, liveEpochs],
   );
   const metrics = baseMetricNames(epochsByRun.flat()).filter((name) => name !== 'loss');
-  const [chosen, setChosen] = useState<string | null>(null);
-  const metric = chosen !== null && metrics.includes(chosen) ? chosen : (metrics[0] ?? null);
+  const [metric, setChosen] = useChosenMetric(metrics);
 
   const lossTraces = useMemo(
     () => overlaid(runs, labels, epochsByRun, 'val_loss'),
@@ -123,33 +123,17 @@ function OverlaidCurves({ runs, labels }: { runs: readonly Run[]; labels: readon
           height={260}
         />
       </section>
-      <section className="chart-card">
-        <div className="chart-card-header">
-          <h3>Validation {metric !== null ? metricLabel(metric) : 'metric'}</h3>
-          {metrics.length > 1 && (
-            <select
-              aria-label="Metric to overlay"
-              value={metric ?? ''}
-              data-testid="compare-metric-picker"
-              onChange={(event) => setChosen(event.target.value)}
-            >
-              {metrics.map((name) => (
-                <option key={name} value={name}>
-                  {metricLabel(name)}
-                </option>
-              ))}
-            </select>
-          )}
-        </div>
-        <Plot
-          traces={metricTraces}
-          xTitle="epoch"
-          integerX
-          yTitle={metric !== null ? `val ${metricLabel(metric)}` : ''}
-          testId="compare-metric-chart"
-          height={260}
-        />
-      </section>
+      <MetricChartCard
+        title={`Validation ${metric !== null ? metricLabel(metric) : 'metric'}`}
+        options={metrics}
+        metric={metric}
+        onChoose={setChosen}
+        pickerLabel="Metric to overlay"
+        pickerTestId="compare-metric-picker"
+        traces={metricTraces}
+        yTitle={metric !== null ? `val ${metricLabel(metric)}` : ''}
+        testId="compare-metric-chart"
+      />
     </div>
   );
 }

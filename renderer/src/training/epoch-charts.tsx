@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { EpochMetrics } from '../../../core/contract/training.js';
+import { MetricChartCard, useChosenMetric } from './metric-chart-card.js';
 import { Plot, traceColors } from './plot.js';
 import type { Trace } from './plot.js';
 import { baseMetricNames, metricLabel } from './run-format.js';
@@ -36,8 +37,7 @@ function trainAndValidation(epochs: readonly EpochMetrics[], metric: string): Tr
 export function EpochCharts({ epochs }: { epochs: readonly EpochMetrics[] }) {
   const names = baseMetricNames(epochs);
   const others = names.filter((name) => name !== 'loss');
-  const [chosen, setChosen] = useState<string | null>(null);
-  const metric = chosen !== null && others.includes(chosen) ? chosen : (others[0] ?? null);
+  const [metric, setChosen] = useChosenMetric(others);
   const lossTraces = useMemo(() => trainAndValidation(epochs, 'loss'), [epochs]);
   const metricTraces = useMemo(
     () => (metric !== null ? trainAndValidation(epochs, metric) : []),
@@ -50,33 +50,17 @@ export function EpochCharts({ epochs }: { epochs: readonly EpochMetrics[] }) {
         <h3>Loss</h3>
         <Plot traces={lossTraces} xTitle="epoch" integerX yTitle="loss" testId="loss-chart" height={260} />
       </section>
-      <section className="chart-card">
-        <div className="chart-card-header">
-          <h3>{metric !== null ? metricLabel(metric) : 'Metric'}</h3>
-          {others.length > 1 && (
-            <select
-              aria-label="Metric to chart"
-              value={metric ?? ''}
-              data-testid="epoch-metric-picker"
-              onChange={(event) => setChosen(event.target.value)}
-            >
-              {others.map((name) => (
-                <option key={name} value={name}>
-                  {metricLabel(name)}
-                </option>
-              ))}
-            </select>
-          )}
-        </div>
-        <Plot
-          traces={metricTraces}
-          xTitle="epoch"
-          integerX
-          yTitle={metric !== null ? metricLabel(metric) : ''}
-          testId="metric-chart"
-          height={260}
-        />
-      </section>
+      <MetricChartCard
+        title={metric !== null ? metricLabel(metric) : 'Metric'}
+        options={others}
+        metric={metric}
+        onChoose={setChosen}
+        pickerLabel="Metric to chart"
+        pickerTestId="epoch-metric-picker"
+        traces={metricTraces}
+        yTitle={metric !== null ? metricLabel(metric) : ''}
+        testId="metric-chart"
+      />
     </div>
   );
 }
