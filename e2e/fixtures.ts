@@ -18,6 +18,8 @@ export interface OrchardServer {
   readonly workspace: string;
   /** Stops the server now (the fixture otherwise stops it after the test). */
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL), as a crash or a power cut would: no clean shutdown. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and workspace; it prints a new token. */
   restart(): Promise<void>;
 }
@@ -87,6 +89,13 @@ async function stopServer(child: ChildProcessWithoutNullStreams): Promise<void> 
   clearTimeout(timer);
 }
 
+async function killServer(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 interface Fixtures {
   /** A folder for files a test writes (generated CSVs); removed afterwards. */
   scratchDir: string;
@@ -122,6 +131,7 @@ export const test = base.extend<Fixtures>({
       },
       workspace,
       stop: () => stopServer(child),
+      kill: () => killServer(child),
       restart: async () => {
         await stopServer(child);
         ({ address, child } = await startServer(workspace, Number(new URL(address.origin).port), append));

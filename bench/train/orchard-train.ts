@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   });
 
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const result = await fitModel({
     tf,
     data: {
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     config,
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const last = result.epochs[result.epochs.length - 1]!;
   result.model.dispose();
   reportResult({
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     skipped,
     seconds,
     samplesPerSecond: (n * epochs) / seconds,
+    cpuSeconds,
     epochSamplesPerSecond: result.epochs.map((e) => e.samplesPerSecond),
     finalLoss: last.metrics['loss'] ?? null,
     finalAccuracy: last.metrics['accuracy'] ?? null,

@@ -49,6 +49,7 @@ def build():
 
 
 started = time.perf_counter()
+cpu_started = time.process_time()
 x = torch.from_numpy(features.copy())
 if kind == "cnn":
     # The file is height × width × channels per image, as Orchard reads it; PyTorch wants NCHW.
@@ -76,6 +77,7 @@ for epoch in range(epochs):
     last_loss = float(total) / n
     epoch_seconds.append(time.perf_counter() - epoch_started)
 seconds = time.perf_counter() - started
+cpu_seconds = time.process_time() - cpu_started
 
 print(
     "BENCH_RESULT "
@@ -85,6 +87,7 @@ print(
             "threads": torch.get_num_threads(),
             "seconds": seconds,
             "samplesPerSecond": n * epochs / seconds,
+            "cpuSeconds": cpu_seconds,
             "epochSamplesPerSecond": [n / s for s in epoch_seconds],
             "finalLoss": last_loss,
             # ru_maxrss is in KiB on Linux.

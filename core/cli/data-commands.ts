@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { sourceFormats } from '../contract/index.js';
-import type { ImportOptions, SourceFormat } from '../contract/index.js';
+import { tableFormats } from '../contract/index.js';
+import type { ImportOptions, TableFormat } from '../contract/index.js';
 import { describeColumnProfile, describeVersion, table } from './format.js';
 import { parseColumnTypes } from './main.js';
 import { followJob, withApi } from './session.js';
@@ -54,15 +54,18 @@ export function registerDataCommands(program: Command): void {
     );
 
   program
-    .command('import <file>')
-    .description('Import a CSV, TSV, Parquet, JSON, JSONL or Arrow file as a new dataset version.')
+    .command('import <path>')
+    .description(
+      'Import a CSV, TSV, Parquet, JSON, JSONL or Arrow file, or a folder of PNG, JPEG and WebP images ' +
+        '(nested folders too), as a new dataset version.',
+    )
     .requiredOption('-p, --project <project>', 'project name or id')
-    .option('-n, --name <dataset>', 'dataset to add the version to (default: the file name)')
+    .option('-n, --name <dataset>', 'dataset to add the version to (default: the file or folder name)')
     .option(
       '-t, --type <column=type...>',
       'override a column type: integer, float, boolean, date, timestamp, categorical, text',
     )
-    .option('--format <format>', `read the file as ${sourceFormats.join(', ')}`)
+    .option('--format <format>', `read the file as ${tableFormats.join(', ')}`)
     .option('--delimiter <char>', 'field separator for delimited text')
     .option('--encoding <encoding>', 'utf-8, utf-16 or latin-1')
     .option('--json', 'print JSON')
@@ -82,7 +85,7 @@ export function registerDataCommands(program: Command): void {
         withApi(global(), async (api) => {
           const options: ImportOptions = {};
           if (o.type) options.columnTypes = parseColumnTypes(o.type);
-          if (o.format) options.format = o.format as SourceFormat;
+          if (o.format) options.format = o.format as TableFormat;
           if (o.delimiter) options.delimiter = o.delimiter;
           if (o.encoding) options.encoding = o.encoding as ImportOptions['encoding'];
           const projectId = await findProjectId(api, o.project);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { columnTypes } from '../contract/index.js';
 import type { ColumnType } from '../contract/index.js';
 import { registerDataCommands } from './data-commands.js';
+import { registerLabelCommands } from './label-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTrainingCommands } from './training-commands.js';
 import { registerValidateCommands } from './validate-commands.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerValidateCommands(program);
   registerTrainingCommands(program);
+  registerLabelCommands(program);
   return program;
 }
 

@@ -113,7 +113,7 @@ export function registerTrainingCommands(program: Command): void {
   program
     .command('predict <modelVersionId> <file>')
     .description(
-      "Predict every row of a file with a model version's pipeline; writes CSV (or Parquet by extension).",
+      "Predict every row of a file (or, for an image classifier, every image in a folder) with a model version's pipeline; writes CSV (or Parquet by extension).",
     )
     .option('-o, --out <file>', 'where to write the predictions', 'predictions.csv')
     .action((modelVersionId: string, file: string, o: { out: string }) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Job } from './schemas.js';
 import { EpochMetrics } from './training.js';
+import { Annotation } from './labels.js';
 
 /** Events the engine pushes to every connected client. */
 export const events = {
@@ -15,6 +16,8 @@ export const events = {
   'job.finished': z.object({ job: Job }),
   /** A training run finished an epoch (live curves). */
   'run.epoch': z.object({ runId: Id, epoch: EpochMetrics }),
+  /** Someone appended an annotation (another window, another annotator, an import). */
+  'labels.changed': z.object({ labelSetId: Id, annotation: Annotation.nullable() }),
   /** Desktop only: the engine process's health as its host sees it (starting, running, restarting, failed). */
   'engine.status': z.discriminatedUnion('state', [
     z.object({ state: z.literal('starting') }),

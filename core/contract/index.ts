@@ -7,3 +7,4 @@ export * from './client.js';
 export type * from './bridge.js';
 export * from './validation.js';
 export * from './training.js';
+export * from './labels.js';

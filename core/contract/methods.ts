@@ -11,10 +11,25 @@ import {
   Project,
   RowWindow,
   SortKey,
-  SourceFormat,
+  TableFormat,
 } from './schemas.js';
 import { BackendName, ModelVersion, Run, SearchConfig, TrainingConfig } from './training.js';
 import { LeakageReport, Suite, SuiteDefinition, ValidationRun } from './validation.js';
+import {
+  AgreementReport,
+  Annotation,
+  AnnotatorName,
+  FreezePolicy,
+  LabelExportFormat,
+  LabelItem,
+  LabelProgress,
+  LabelSet,
+  LabelSetDefinition,
+  LabelValue,
+  LabelVersion,
+  QueueOrder,
+  ReviewItem,
+} from './labels.js';
 
 interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
   readonly doc: string;
@@ -34,7 +49,7 @@ export const maxRowWindow = 5_000;
 const ImportOptions = z
   .object({
     /** Override the inferred format (by default taken from the extension, then the content). */
-    format: SourceFormat.optional(),
+    format: TableFormat.optional(),
     /** Override inferred types, column name → type. */
     columnTypes: z.record(z.string(), ColumnType).optional(),
     /** Field separator for delimited text; sniffed when absent. */
@@ -47,6 +62,15 @@ export type ImportOptions = z.infer<typeof ImportOptions>;
 
 /** Training anyway on a version a required validation suite failed on; the reason goes to the audit log. */
 const GateOverride = z.object({ reason: z.string().trim().min(3).max(2000) }).strict();
+
+/** Most items one labelling call may carry; the view asks for a few at a time. */
+export const maxLabelItems = 500;
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits');
+const RowId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** Made by the client (a UUID) so a retried call stores its annotation once. */
+const AnnotationId = z.string().min(8).max(64);
+const OptionalOutput = z.string().min(1).max(4096).optional();
 
 /** Every method of the engine, declared once. Transports and the typed client derive from this map. */
 export const methods = {
@@ -76,7 +100,7 @@ export const methods = {
     result: ImportPreview,
   }),
   'datasets.import': method({
-    doc: 'Import a file as a new dataset version (or return the existing one when unchanged); runs as a job.',
+    doc: 'Import a file (or a folder of images) as a new dataset version (or return the existing one when unchanged); runs as a job.',
     params: z
       .object({
         projectId: Id,
@@ -246,6 +270,185 @@ export const methods = {
       })
       .strict(),
     result: z.object({ jobId: Id }),
+  }),
+  'labels.createSet': method({
+    doc: 'Create a label set on a dataset version: task, classes with colours and hotkeys, instructions.',
+    params: z.object({ datasetVersionId: Id, definition: LabelSetDefinition }).strict(),
+    result: LabelSet,
+  }),
+  'labels.sets': method({
+    doc: 'Label sets of a project, or of one dataset version, oldest first.',
+    params: z
+      .object({ projectId: Id.optional(), datasetVersionId: Id.optional() })
+      .strict()
+      .refine((p) => (p.projectId === undefined) !== (p.datasetVersionId === undefined), {
+        message: 'give either projectId or datasetVersionId',
+      }),
+    result: z.array(LabelSet),
+  }),
+  'labels.getSet': method({
+    doc: 'One label set.',
+    params: z.object({ labelSetId: Id }).strict(),
+    result: LabelSet,
+  }),
+  'labels.queue': method({
+    doc: 'The next items for an annotator in a queue order, from a position; `todo` leaves out what they labelled or skipped.',
+    params: z
+      .object({
+        labelSetId: Id,
+        annotator: AnnotatorName,
+        order: QueueOrder,
+        /** Position in the order to start from (for `all`) — `todo` always starts at the first open item. */
+        from: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0),
+        limit: z.number().int().positive().max(200).default(20),
+        include: z.enum(['todo', 'all']).default('todo'),
+      })
+      .strict(),
+    result: z.object({
+      items: z.array(LabelItem),
+      /** Items in the order (all rows). */
+      total: z.number().int().nonnegative(),
+      /** Items this annotator has neither labelled nor skipped. */
+      todo: z.number().int().nonnegative(),
+    }),
+  }),
+  'labels.items': method({
+    doc: 'Given items of a label set with this annotator’s current labels (going back, grid pages).',
+    params: z
+      .object({ labelSetId: Id, annotator: AnnotatorName, rowIds: z.array(RowId).min(1).max(maxLabelItems) })
+      .strict(),
+    result: z.array(LabelItem),
+  }),
+  'labels.annotate': method({
+    doc: "Append an annotator's label, skip or clear for one item; refused with conflict when the item changed since `expectedSeq` (unless forced).",
+    params: z
+      .object({
+        labelSetId: Id,
+        annotator: AnnotatorName,
+        id: AnnotationId,
+        rowId: RowId,
+        action: z.enum(['label', 'skip', 'clear']),
+        value: LabelValue.optional(),
+        /** The seq of this annotator's annotation the client last saw for the item; null when none. */
+        expectedSeq: z.number().int().positive().nullable(),
+        /** When this annotation undoes an earlier one: its seq. */
+        undoes: z.number().int().positive().optional(),
+        /** Write even though the item changed elsewhere (the user chose to keep theirs). */
+        force: z.boolean().optional(),
+      })
+      .strict(),
+    result: z.object({ annotation: Annotation, progress: LabelProgress }),
+  }),
+  'labels.annotateMany': method({
+    doc: 'Give many items the same label at once (grid mode); all or nothing.',
+    params: z
+      .object({
+        labelSetId: Id,
+        annotator: AnnotatorName,
+        action: z.enum(['label', 'skip', 'clear']),
+        value: LabelValue.optional(),
+        items: z
+          .array(
+            z
+              .object({ rowId: RowId, id: AnnotationId, expectedSeq: z.number().int().positive().nullable() })
+              .strict(),
+          )
+          .min(1)
+          .max(maxLabelItems),
+        force: z.boolean().optional(),
+      })
+      .strict(),
+    result: z.object({ annotations: z.array(Annotation), progress: LabelProgress }),
+  }),
+  'labels.progress': method({
+    doc: 'Done/total and the count per class, for one annotator or everyone.',
+    params: z.object({ labelSetId: Id, annotator: AnnotatorName.optional() }).strict(),
+    result: LabelProgress,
+  }),
+  'labels.history': method({
+    doc: 'Every annotation of one item, oldest first (the log is append-only).',
+    params: z.object({ labelSetId: Id, rowId: RowId }).strict(),
+    result: z.array(Annotation),
+  }),
+  'labels.agreement': method({
+    doc: "Agreement between annotators overall and per class: Cohen's kappa (two), Fleiss' kappa, Krippendorff's alpha.",
+    params: z.object({ labelSetId: Id }).strict(),
+    result: AgreementReport,
+  }),
+  'labels.reviewQueue': method({
+    doc: 'Items where annotators disagree, with every vote and any review so far.',
+    params: z
+      .object({
+        labelSetId: Id,
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(200).default(20),
+        /** Include items a reviewer has already decided. */
+        includeReviewed: z.boolean().default(false),
+      })
+      .strict(),
+    result: z.object({ items: z.array(ReviewItem), total: z.number().int().nonnegative() }),
+  }),
+  'labels.review': method({
+    doc: "A reviewer's final label for an item; it wins over the annotators' labels when the set is frozen.",
+    params: z
+      .object({
+        labelSetId: Id,
+        reviewer: AnnotatorName,
+        id: AnnotationId,
+        rowId: RowId,
+        value: LabelValue,
+        expectedSeq: z.number().int().positive().nullable(),
+        force: z.boolean().optional(),
+      })
+      .strict(),
+    result: Annotation,
+  }),
+  'labels.freeze': method({
+    doc: 'Freeze the current labels as an immutable, hashed label version (what training uses).',
+    params: z.object({ labelSetId: Id, policy: FreezePolicy.default('agreed') }).strict(),
+    result: LabelVersion,
+  }),
+  'labels.versions': method({
+    doc: 'Label versions of a label set, newest first.',
+    params: z.object({ labelSetId: Id }).strict(),
+    result: z.array(LabelVersion),
+  }),
+  'labels.version': method({
+    doc: 'One label version with its class balance.',
+    params: z.object({ labelVersionId: Id }).strict(),
+    result: LabelVersion,
+  }),
+  'labels.export': method({
+    doc: "Write a label version as CSV, JSONL or (images) an ImageNet-style folder tree; a job. Without outputPath it goes to the workspace's exports/ folder.",
+    params: z.object({ labelVersionId: Id, format: LabelExportFormat, outputPath: OptionalOutput }).strict(),
+    result: z.object({ jobId: Id }),
+  }),
+  'labels.exportAnnotations': method({
+    doc: 'Write every annotation of a label set (all annotators, full history) as JSONL, for a colleague to merge; a job.',
+    params: z.object({ labelSetId: Id, outputPath: OptionalOutput }).strict(),
+    result: z.object({ jobId: Id }),
+  }),
+  'labels.import': method({
+    doc: 'Import labels from CSV/JSONL (or merge an annotations export); a job whose result reports every line not imported.',
+    params: z
+      .object({
+        labelSetId: Id,
+        path: z.string().min(1).max(4096),
+        /** Annotator for lines that name none (default: the file name). */
+        annotator: AnnotatorName.optional(),
+      })
+      .strict(),
+    result: z.object({ jobId: Id }),
+  }),
+  'images.thumbnails': method({
+    doc: 'Thumbnails (longest side 256 px, WebP; a small image is its own thumbnail) of images in the object store; use each `mediaType`.',
+    params: z.object({ sha256s: z.array(Sha256).min(1).max(200) }).strict(),
+    result: z.array(z.object({ sha256: z.string(), mediaType: z.string(), base64: z.string() })),
+  }),
+  'images.read': method({
+    doc: 'One image from the object store, as stored.',
+    params: z.object({ sha256: Sha256 }).strict(),
+    result: z.object({ sha256: z.string(), mediaType: z.string(), base64: z.string() }),
   }),
   'jobs.get': method({
     doc: 'One job with its status, progress and result or error.',

@@ -31,7 +31,13 @@ export const Column = z.object({
 });
 export type Column = z.infer<typeof Column>;
 
-export const sourceFormats = ['csv', 'tsv', 'parquet', 'json', 'jsonl', 'arrow'] as const;
+/** Formats of a table file. */
+export const tableFormats = ['csv', 'tsv', 'parquet', 'json', 'jsonl', 'arrow'] as const;
+export const TableFormat = z.enum(tableFormats);
+export type TableFormat = z.infer<typeof TableFormat>;
+
+/** What a version was imported from: a table file, or (`images`) a folder of PNG, JPEG and WebP files. */
+export const sourceFormats = [...tableFormats, 'images'] as const;
 export const SourceFormat = z.enum(sourceFormats);
 export type SourceFormat = z.infer<typeof SourceFormat>;
 
@@ -191,7 +197,7 @@ export const InspectedColumn = z.object({
 });
 
 export const ImportPreview = z.object({
-  format: SourceFormat,
+  format: TableFormat,
   columns: z.array(InspectedColumn),
   sampleRows: z.array(z.array(CellValue)),
 });

@@ -77,8 +77,11 @@ export const TrainingConfig = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
     datasetVersionId: Id,
-    /** What to predict: a column of the dataset version (labels from a label version come with labelling). */
-    target: z.object({ column: z.string().min(1) }).strict(),
+    /**
+     * What to predict: a column of the dataset version, or — with `labelVersionId` — a frozen label
+     * version of a label set on this dataset version, joined on `_row_id` as a new column named `column`.
+     */
+    target: z.object({ column: z.string().min(1), labelVersionId: Id.optional() }).strict(),
     task: TrainingTask,
     /** Columns to learn from; all but the target and `_row_id` when absent. */
     features: z.array(z.string().min(1)).min(1).max(2000).optional(),
@@ -215,6 +218,8 @@ export const Run = z.object({
   config: TrainingConfig,
   datasetVersionId: Id,
   datasetSnapshotSha256: z.string(),
+  /** sha256 of the label version the target came from, when it came from labels. */
+  labelVersionSha256: z.string().nullable(),
   backend: BackendChoice.nullable(),
   environment: RunEnvironment.nullable(),
   epochs: z.array(EpochMetrics),

@@ -24,7 +24,10 @@ export async function describeColumns(
 const headSampleRows = 20_000;
 
 export interface StringColumnStats {
-  /** Approximate (HyperLogLog) distinct count: only compared against thresholds, so exactness is not needed. */
+  /**
+   * Distinct values: exact when the profile answers (it groups text values anyway), a HyperLogLog
+   * estimate from `analyseStringColumns` (compared against thresholds only).
+   */
   readonly distinct: number;
   readonly nonNull: number;
   /** Values that parse as a number (`TRY_CAST(… AS DOUBLE)` succeeds). */

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SourceFormat } from '../contract/schemas.js';
+import type { TableFormat } from '../contract/schemas.js';
 import { InvalidInputError } from '../contract/errors.js';
 import { fileLabel } from './errors.js';
 
 /** How much of a file we read to decide its format and check it is text. */
 export const headBytes = 64 * 1024;
 
-const formatByExtension: Readonly<Record<string, SourceFormat>> = {
+const formatByExtension: Readonly<Record<string, TableFormat>> = {
   '.csv': 'csv',
   '.tsv': 'tsv',
   '.tab': 'tsv',
@@ -71,7 +71,7 @@ function hasUtf16Bom(head: Buffer): boolean {
 }
 
 /** JSON array vs JSON Lines, from the first non-space character and whether the first line stands alone. */
-function jsonFlavour(head: Buffer): SourceFormat | undefined {
+function jsonFlavour(head: Buffer): TableFormat | undefined {
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
   const start = text.search(/\S/);
   if (start < 0) return undefined;
@@ -93,7 +93,7 @@ function jsonFlavour(head: Buffer): SourceFormat | undefined {
  * keeps its format whatever it is called); then the extension (JSON vs JSON Lines by content);
  * then the content (JSON-looking text, else delimited text).
  */
-export function detectFormat(source: SourceFile, requested?: SourceFormat): SourceFormat {
+export function detectFormat(source: SourceFile, requested?: TableFormat): TableFormat {
   if (requested !== undefined) return requested;
   if (isParquetMagic(source.head)) return 'parquet';
   if (isArrowMagic(source.head)) return 'arrow';
@@ -110,7 +110,7 @@ export function detectFormat(source: SourceFile, requested?: SourceFormat): Sour
  */
 export function assertTextContent(
   source: SourceFile,
-  format: SourceFormat,
+  format: TableFormat,
   encoding: string | undefined,
 ): void {
   if (format === 'parquet' || format === 'arrow') return;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError, InvalidInputError } from '../contract/errors.js';
 import type { ImportOptions } from '../contract/methods.js';
-import type { Column, ColumnType, SourceFormat } from '../contract/schemas.js';
+import type { Column, ColumnType, TableFormat } from '../contract/schemas.js';
 import {
   analyseStringColumns,
   describeColumns,
@@ -42,7 +42,7 @@ export interface ImportToSnapshotOptions {
 }
 
 export interface ImportedSnapshot {
-  readonly format: SourceFormat;
+  readonly format: TableFormat;
   /** The snapshot's columns after `_row_id`, which is not listed. */
   readonly columns: Column[];
   readonly rowCount: number;
@@ -50,6 +50,21 @@ export interface ImportedSnapshot {
   /** Present when `profile` was asked for. */
   readonly profile?: SnapshotProfile | undefined;
 }
+
+/**
+ * How snapshots are written. zstd level 1 with Parquet 2 encodings (delta, byte-stream-split): on a
+ * 5M-row file 1.6 s of CPU instead of 2.4 s (v1, level 1) or 2.9 s (v1, level 3), and a smaller file;
+ * snappy or no compression saved a further ~0.15 s of CPU for a 36% or 72% bigger file. Snapshots are
+ * read by DuckDB; pyarrow and Spark read v2 pages too.
+ *
+ * The dictionary limit: DuckDB's writer puts a row group's values into a dictionary until it holds
+ * tens of thousands of them, and only then falls back to plain or delta encoding; near-unique columns
+ * (ids, amounts, free text) paid for that on every row group: 0.3–0.4 s of a 1.3 s write. 4096 entries
+ * per row group still dictionary-encodes every categorical column (at most 1000 values, see
+ * `isCategorical`) and gave a byte-identical file on the benchmark.
+ */
+const snapshotWriteOptions =
+  'COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 4096';
 
 /** Share of the progress bar each phase takes; reading dominates. */
 const phase = { read: 0.6, analyse: 0.7, write: 1 } as const;
@@ -180,8 +195,8 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
         const outputs = staged.map((column) => outputColumn(column, overrides[column.name]));
         const storageOf = (column: StagedColumn): string =>
           snapshotStorageType(column.duckType, overrides[column.name]);
-        // Without a profile the text columns are analysed here; with one, the profile's summary pass
-        // answers the same questions (see `profileWithTextStats`), so the Parquet write can start now.
+        // Without a profile the text columns are analysed here; with one, the profile's grouping of text
+        // values answers the same questions (see `profileWithTextStats`), so the Parquet write can start now.
         const early =
           opts.profile === true
             ? undefined
@@ -205,10 +220,7 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
           runLongQuery(
             connection,
             `COPY (SELECT ${selectList} FROM ${quoteIdent(table)}) TO ${quoteLiteral(partialPath)} ` +
-              // zstd level 1 with Parquet 2 encodings (delta, byte-stream-split): on a 5M-row file 1.6 s of
-              // CPU instead of 2.4 s (v1, level 1) or 2.9 s (v1, level 3), and a smaller file. Snapshots
-              // are read by DuckDB; pyarrow and Spark read v2 pages too.
-              '(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION v2)',
+              `(FORMAT parquet, ${snapshotWriteOptions})`,
             [],
             {
               signal: both,

@@ -3,6 +3,7 @@ import { ColumnProfile } from '../contract/schemas.js';
 import { importToSnapshot } from './import-file.js';
 import { profileSnapshot } from './profile.js';
 import { openTestBed, query } from './test-support.js';
+import { writeParquet } from './validation/test-tables.js';
 import type { DataTestBed } from './test-support.js';
 
 let bed: DataTestBed;
@@ -148,5 +149,104 @@ describe('profileSnapshot', () => {
     expect(f?.distinct).toBe(Number(expected?.[3]));
     expect(k?.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(997);
     expect(f?.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(f?.count);
+  });
+
+  it('profiles numbers exactly whichever way the head of the file suggests', async () => {
+    // 160,000 rows, so the head (the first 50,000) does not show the whole column:
+    // seq    – an id (value − _row_id constant): arithmetic;
+    // gap    – an id in the head that starts over later: not a sequence after all (50,000 values);
+    // cyclic – every value distinct in the head, 60,000 values in all: guessed many-valued, exact count;
+    // late   – ten values in the head, then all distinct (> 100,000): guessed few-valued, too many;
+    // few    – a few values, some missing.
+    const rows = 160_000;
+    const snapshot = await writeParquet(
+      bed.db,
+      bed.output(),
+      `SELECT i::BIGINT AS _row_id, (i + 7)::BIGINT AS seq,
+         (CASE WHEN i < 50000 THEN i ELSE i % 50000 END)::BIGINT AS gap,
+         ((i * 7) % 60000)::BIGINT AS cyclic,
+         (CASE WHEN i < 50000 THEN i % 10 ELSE i * 1.5 END)::DOUBLE AS late,
+         (CASE WHEN i % 7 = 0 THEN NULL ELSE i % 13 END)::INTEGER AS few
+       FROM range(${rows}) t(i)`,
+    );
+    const names = ['seq', 'gap', 'cyclic', 'late', 'few'];
+    const profile = await profileSnapshot(
+      bed.db,
+      snapshot,
+      names.map((name) => ({
+        name,
+        type: name === 'late' ? 'float' : 'integer',
+        storageType: name === 'late' ? 'DOUBLE' : name === 'few' ? 'INTEGER' : 'BIGINT',
+      })),
+    );
+    expect(profile.rowCount).toBe(rows);
+    for (const [index, name] of names.entries()) {
+      const column = profile.columns[index];
+      const [expected] = await query(
+        bed.db,
+        `SELECT count("${name}"), count(DISTINCT "${name}"), min("${name}"), max("${name}"), avg("${name}"), ` +
+          `stddev_samp("${name}"), quantile_cont("${name}", [0.05, 0.25, 0.5, 0.75, 0.95]) FROM read_parquet($1)`,
+        [snapshot],
+      );
+      const [count, distinct, min, max, mean, std, quantiles] = expected ?? [];
+      expect(column?.count, name).toBe(Number(count));
+      expect(column?.missing, name).toBe(rows - Number(count));
+      // Exact up to 100,000 distinct values; `late` has 110,010 and gets DuckDB's HyperLogLog estimate.
+      if (name === 'late')
+        expect(Math.abs((column?.distinct ?? 0) / Number(distinct) - 1)).toBeLessThan(0.25);
+      else expect(column?.distinct, name).toBe(Number(distinct));
+      expect(column?.numeric?.min, name).toBe(Number(min));
+      expect(column?.numeric?.max, name).toBe(Number(max));
+      expect(column?.numeric?.mean, name).toBeCloseTo(Number(mean), 6);
+      expect(column?.numeric?.std, name).toBeCloseTo(Number(std), 6);
+      expect(Object.values(column?.numeric?.quantiles ?? {}), name).toEqual(quantiles);
+      expect(
+        column?.histogram?.counts.reduce((a, b) => a + b, 0),
+        name,
+      ).toBe(Number(count));
+    }
+  });
+
+  it('counts text values exactly: distinct, top values, lengths', async () => {
+    // 300,000 rows and 150,001 distinct words (above the numeric exact-distinct limit), plus ties.
+    const snapshot = await writeParquet(
+      bed.db,
+      bed.output(),
+      `SELECT i::BIGINT AS _row_id,
+         CASE WHEN i % 2 = 0 THEN 'w' || (i // 2) WHEN i % 3 = 0 THEN NULL ELSE 'common' END AS word,
+         CASE WHEN i % 4 = 0 THEN 'b' WHEN i % 4 = 1 THEN 'a' WHEN i % 4 = 2 THEN 'c' ELSE 'dd' END AS tie
+       FROM range(300000) t(i)`,
+    );
+    const profile = await profileSnapshot(bed.db, snapshot, [
+      { name: 'word', type: 'text', storageType: 'VARCHAR' },
+      { name: 'tie', type: 'categorical', storageType: 'VARCHAR' },
+    ]);
+    const [word, tie] = profile.columns;
+    // Odd rows: multiples of 3 are missing (50,000), the rest 'common' (100,000).
+    expect(word).toMatchObject({ count: 250_000, missing: 50_000, distinct: 150_001 });
+    expect(word?.topValues?.[0]).toEqual({ value: 'common', count: 100_000 });
+    // Ties broken by value: w0, w1, w10, w100, … in string order.
+    expect(word?.topValues?.slice(1, 4)).toEqual([
+      { value: 'w0', count: 1 },
+      { value: 'w1', count: 1 },
+      { value: 'w10', count: 1 },
+    ]);
+    const [lengths] = await query(
+      bed.db,
+      'SELECT min(length(word)), avg(length(word)), max(length(word)) FROM read_parquet($1)',
+      [snapshot],
+    );
+    expect(word?.textLength).toEqual({
+      min: Number(lengths?.[0]),
+      mean: Number(lengths?.[1]),
+      max: Number(lengths?.[2]),
+    });
+    expect(tie?.topValues).toEqual([
+      { value: 'a', count: 75_000 },
+      { value: 'b', count: 75_000 },
+      { value: 'c', count: 75_000 },
+      { value: 'dd', count: 75_000 },
+    ]);
+    expect(tie?.textLength).toEqual({ min: 1, mean: 1.25, max: 2 });
   });
 });

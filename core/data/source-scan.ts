@@ -4,7 +4,7 @@ import { structValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { InvalidInputError } from '../contract/errors.js';
 import type { ImportOptions } from '../contract/methods.js';
-import type { ColumnType, SourceFormat } from '../contract/schemas.js';
+import type { ColumnType, TableFormat } from '../contract/schemas.js';
 import { storageTypeFor } from './column-types.js';
 import { readCsvHeader } from './csv-header.js';
 import { fileLabel, isSniffFailure, mapReadError } from './errors.js';
@@ -14,7 +14,7 @@ import { hasGlobCharacters } from './sql.js';
 
 /** How a source file is read by a DuckDB table function (everything bound except constants). */
 export interface SourceScan {
-  readonly format: SourceFormat;
+  readonly format: TableFormat;
   /** `read_csv($1, …)` and friends; undefined for Arrow, which is streamed in by `ingestArrow`. */
   readonly fromSql: string | undefined;
   readonly params: readonly DuckDBValue[];

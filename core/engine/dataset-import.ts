@@ -7,6 +7,7 @@ import { importToSnapshot } from '../data/import-file.js';
 import { profileSnapshot } from '../data/profile.js';
 import { timed } from '../data/timings.js';
 import { findVersionByImport, hashFile, registerVersion } from '../registry/index.js';
+import { importImageFolder } from './image-import.js';
 import type { JobContext } from './job-runner.js';
 import type { EngineParts } from './parts.js';
 
@@ -55,6 +56,12 @@ export async function importDataset(
     throw new InvalidInputError(`${sourcePath} does not exist; check the path and try again.`, {
       path: sourcePath,
     });
+  if (info.isDirectory())
+    return importImageFolder(
+      parts,
+      { project, folder: sourcePath, datasetName: request.datasetName, options },
+      job,
+    );
   if (!info.isFile())
     throw new InvalidInputError(`${sourcePath} is not a file; choose a data file.`, { path: sourcePath });
   const datasetName = request.datasetName ?? defaultDatasetName(sourcePath);

@@ -13,7 +13,10 @@ import {
   openRegistry,
 } from '../registry/index.js';
 import { datasetHandlers } from './handlers/datasets.js';
+import { imageHandlers } from './handlers/images.js';
 import { jobHandlers } from './handlers/jobs.js';
+import { labelFileHandlers } from './handlers/label-files.js';
+import { labelHandlers } from './handlers/labels.js';
 import { projectHandlers } from './handlers/projects.js';
 import { trainingHandlers } from './handlers/training.js';
 import { validationHandlers } from './handlers/validation.js';
@@ -78,9 +81,12 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     'engine.info': (_params, context) => ({ orchardVersion, workspace, duckdbVersion, mode: context.mode }),
     ...projectHandlers(parts),
     ...datasetHandlers(parts),
+    ...imageHandlers(parts),
     ...jobHandlers(parts),
     ...validationHandlers(parts),
     ...trainingHandlers(parts),
+    ...labelHandlers(parts),
+    ...labelFileHandlers(parts),
   };
 
   let closed = false;

@@ -10,6 +10,8 @@ import { quoteLiteral } from '../data/sql.js';
 import { transformRows } from '../train/data/index.js';
 import type { FittedPipeline } from '../train/data/index.js';
 import { unpackArtifact } from '../train/artifact.js';
+import { isImagePipeline } from '../train/data/image-data.js';
+import { predictImageFolder } from './predict-images.js';
 import { predictInWorker } from '../train/worker/run-in-worker.js';
 import type { JobContext } from './job-runner.js';
 import type { EngineParts } from './parts.js';
@@ -37,6 +39,15 @@ export async function predictFile(
     });
   }
   const { header, network } = unpackArtifact(await readFile(parts.store.pathOf(model.artifactSha256)));
+  if (isImagePipeline(header.pipeline)) {
+    return predictImageFolder(
+      parts,
+      { pipeline: header.pipeline, network, labels: header.labels ?? [] },
+      sourcePath,
+      outputPath,
+      job,
+    );
+  }
   const staged = parts.store.stagingPath('.parquet');
   const stagedCsv = parts.store.stagingPath('.csv');
   try {

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { lstat, mkdir, open, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +33,24 @@ export interface RunningServer {
 
 const cookieName = 'orchard_token';
 const uploadsMaxAgeMs = 24 * 60 * 60 * 1000;
+const exportsRoute = '/api/exports/';
+
+const downloadTypes: Record<string, string> = {
+  '.csv': 'text/csv; charset=utf-8',
+  '.jsonl': 'application/x-ndjson',
+  '.json': 'application/json',
+};
+
+/** One file name: no separators, no NUL or control characters, not `.`/`..` or any dot file. */
+export function isPlainFileName(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && !/[\u0000-\u001f/\\]/.test(name) && !name.startsWith('.');
+}
+
+/** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266). */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -150,7 +168,53 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.pathname === '/api/upload') return handleUpload(request, response, url);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return refuse(response, 405, 'Method not allowed.');
+    if (url.pathname.startsWith(exportsRoute))
+      return serveExport(request, response, url.pathname.slice(exportsRoute.length));
     return serveStatic(response, url.pathname);
+  }
+
+  /**
+   * A file of `<workspace>/exports/` as a download. Only a plain file name is accepted (no
+   * separators, no `..`, no dot files such as staging `.partial` files), and neither a symlink nor
+   * a folder is served, so nothing outside the folder can be reached through it.
+   */
+  async function serveExport(request: IncomingMessage, response: ServerResponse, raw: string): Promise<void> {
+    let name: string;
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      return refuse(response, 400, 'Malformed file name.');
+    }
+    if (!isPlainFileName(name))
+      return refuse(response, 400, 'Name one file of the exports folder, e.g. /api/exports/labels-v1.csv.');
+    const folder = path.join(options.engine.workspace, 'exports');
+    const file = path.join(folder, name);
+    const missing = () => refuse(response, 404, `No export named ${name}.`);
+    const link = await lstat(file).catch(() => null);
+    if (!link || !link.isFile()) return missing();
+    // Nor through an exports folder that is itself a link out of the workspace.
+    const [realFolder, realWorkspace] = await Promise.all([
+      realpath(folder),
+      realpath(options.engine.workspace),
+    ]);
+    if (!realFolder.startsWith(realWorkspace + path.sep)) return missing();
+    // O_NOFOLLOW closes the gap between the check and the open (a file swapped for a link).
+    const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => null);
+    if (!handle) return missing();
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return missing();
+      response.writeHead(200, {
+        ...securityHeaders,
+        'Content-Type': downloadTypes[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Length': info.size,
+        'Content-Disposition': attachment(name),
+      });
+      if (request.method === 'HEAD') return void response.end();
+      await pipeline(handle.createReadStream({ autoClose: false }), response);
+    } finally {
+      await handle.close();
+    }
   }
 
   async function handleUpload(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {

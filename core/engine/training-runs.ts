@@ -21,6 +21,9 @@ import { packArtifact } from '../train/artifact.js';
 import { prepareTrainingData } from '../train/data/index.js';
 import type { PreparedData, SplitData } from '../train/data/index.js';
 import { trainInWorker } from '../train/worker/run-in-worker.js';
+import { prepareImageData } from '../train/data/image-data.js';
+import type { ImagePipeline } from '../train/data/image-data.js';
+import { trainingLabels } from './training-source.js';
 import type { TrainedInWorker } from '../train/worker/run-in-worker.js';
 import type { TrainingArrays } from '../train/worker/protocol.js';
 import type { JobContext } from './job-runner.js';
@@ -148,13 +151,28 @@ export async function trainRun(
   const at = (fraction: number) => share.from + (share.to - share.from) * fraction;
   try {
     job.progress(at(0.01), `Preparing ${version.rowCount.toLocaleString('en-US')} rows`);
-    const data = await prepareTrainingData({
-      db: parts.duck,
-      parquetPath: parts.store.pathOf(version.snapshotSha256),
-      columns: version.columns,
-      config,
-      signal: job.signal,
-    });
+    const labels = trainingLabels(parts, config, version)?.column;
+    const parquetPath = parts.store.pathOf(version.snapshotSha256);
+    const data: PreparedData & { imagePipeline?: ImagePipeline } =
+      config.task === 'image_classification'
+        ? await prepareImageData({
+            db: parts.duck,
+            parquetPath,
+            columns: version.columns,
+            config,
+            labels,
+            imagePath: (sha256) => parts.store.pathOf(sha256),
+            signal: job.signal,
+            onProgress: (f) => job.progress(at(0.01 + 0.04 * f), 'Decoding images'),
+          })
+        : await prepareTrainingData({
+            db: parts.duck,
+            parquetPath,
+            columns: version.columns,
+            config,
+            labels,
+            signal: job.signal,
+          });
     if (data.splits.train.n === 0 || data.splits.test.n === 0) {
       throw new InvalidInputError('Too few rows to train and test: each split needs at least one row.');
     }
@@ -208,13 +226,15 @@ export async function trainRun(
             target: config.target.column,
             labels: data.labels,
             featureNames: data.featureNames,
-            pipeline: data.pipeline,
+            pipeline: data.imagePipeline ?? data.pipeline,
           },
           best.trained.network,
         ),
       );
       const stored = await parts.store.commit(staged);
-      const inputs = data.pipeline.steps.map((step) => ({ name: step.column, type: step.type }));
+      const inputs = data.imagePipeline
+        ? [{ name: data.imagePipeline.column, type: 'text' as const }]
+        : data.pipeline.steps.map((step) => ({ name: step.column, type: step.type }));
       const model = registerModelVersion(parts.db, {
         runId: run.id,
         name: config.name ?? `${config.target.column} ${config.model.kind}`,

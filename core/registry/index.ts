@@ -7,3 +7,5 @@ export * from './jobs.js';
 export * from './object-store.js';
 export * from './validation.js';
 export * from './training.js';
+export * from './labels.js';
+export * from './images.js';

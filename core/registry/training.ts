@@ -23,6 +23,7 @@ interface RunRow {
   config_json: string;
   dataset_version_id: string;
   dataset_snapshot_sha256: string;
+  label_version_sha256: string | null;
   backend_json: string | null;
   environment_json: string | null;
   summary_json: string;
@@ -61,6 +62,7 @@ function toRun(db: RegistryDb, row: RunRow): Run {
     config: TrainingConfig.parse(JSON.parse(row.config_json)),
     datasetVersionId: row.dataset_version_id,
     datasetSnapshotSha256: row.dataset_snapshot_sha256,
+    labelVersionSha256: row.label_version_sha256,
     backend: row.backend_json ? (JSON.parse(row.backend_json) as BackendChoice) : null,
     environment: row.environment_json ? (JSON.parse(row.environment_json) as RunEnvironment) : null,
     epochs,
@@ -81,14 +83,17 @@ export function createRun(
     config: TrainingConfig;
     datasetVersionId: string;
     datasetSnapshotSha256: string;
+    /** The label version the target comes from, if any. */
+    labelVersion?: { id: string; sha256: string } | null | undefined;
     actor: string;
   },
 ): Run {
   const create = db.transaction((): Run => {
     const id = newId('run');
     db.prepare(
-      `INSERT INTO runs (id, project_id, parent_run_id, name, status, config_json, dataset_version_id, dataset_snapshot_sha256, created_at)
-       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, project_id, parent_run_id, name, status, config_json, dataset_version_id, dataset_snapshot_sha256,
+         label_version_id, label_version_sha256, created_at)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       input.projectId,
@@ -97,6 +102,8 @@ export function createRun(
       JSON.stringify(input.config),
       input.datasetVersionId,
       input.datasetSnapshotSha256,
+      input.labelVersion?.id ?? null,
+      input.labelVersion?.sha256 ?? null,
       now(),
     );
     appendAudit(db, {

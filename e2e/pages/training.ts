@@ -28,7 +28,20 @@ export class TrainForm {
   readonly target: Locator;
   readonly task: Locator;
   readonly taskSuggestion: Locator;
+  readonly targetFromColumn: Locator;
+  readonly targetFromLabels: Locator;
+  /** The frozen label versions offered as targets (one row each). */
+  readonly labelTargets: Locator;
+  readonly labelColumn: Locator;
+  readonly splitKind: Locator;
+  readonly featuresAll: Locator;
+  /** Shown instead of the features picker on a folder of images. */
+  readonly imageInput: Locator;
   readonly modelKind: Locator;
+  readonly imageSize: Locator;
+  readonly channels: Locator;
+  readonly filters: Locator;
+  readonly dense: Locator;
   readonly layers: Locator;
   readonly dropout: Locator;
   readonly learningRate: Locator;
@@ -52,7 +65,18 @@ export class TrainForm {
     this.target = page.getByTestId('train-target');
     this.task = page.getByTestId('train-task');
     this.taskSuggestion = page.getByTestId('task-suggestion');
+    this.targetFromColumn = page.getByTestId('target-source-column');
+    this.targetFromLabels = page.getByTestId('target-source-labels');
+    this.labelTargets = page.getByTestId('label-target');
+    this.labelColumn = page.getByTestId('train-label-column');
+    this.splitKind = page.getByTestId('split-kind');
+    this.featuresAll = page.getByTestId('train-features-all');
+    this.imageInput = page.getByTestId('train-image-input');
     this.modelKind = page.getByTestId('model-kind');
+    this.imageSize = page.getByTestId('model-image-size');
+    this.channels = page.getByTestId('model-channels');
+    this.filters = page.getByTestId('model-filters');
+    this.dense = page.getByTestId('model-dense');
     this.layers = page.getByTestId('model-layers');
     this.dropout = page.getByTestId('model-dropout');
     this.learningRate = page.getByTestId('train-learning-rate');
@@ -74,6 +98,15 @@ export class TrainForm {
     await this.target.selectOption(column);
     await expect(this.taskSuggestion).toBeVisible();
   }
+
+  /** Switches the target to labels and picks a label set's frozen version. */
+  async chooseLabelVersion(setName: string, versionNumber: number): Promise<void> {
+    await this.targetFromLabels.click();
+    await this.root
+      .locator(`[data-testid="label-target"][data-set="${setName}"][data-number="${versionNumber}"]`)
+      .getByRole('radio')
+      .check();
+  }
 }
 
 /** One run: live curves, throughput, backend, then the model version's evaluation. */
@@ -81,6 +114,9 @@ export class RunView {
   readonly root: Locator;
   readonly name: Locator;
   readonly status: Locator;
+  /** "target folder (image classification)"; `data-source` is `column` or `labels`. */
+  readonly target: Locator;
+  readonly imageSize: Locator;
   readonly backend: Locator;
   readonly epochCount: Locator;
   readonly epochSeconds: Locator;
@@ -92,6 +128,7 @@ export class RunView {
   readonly model: Locator;
   readonly evaluation: Locator;
   readonly rocAuc: Locator;
+  readonly accuracy: Locator;
   readonly confusionMatrix: Locator;
   readonly perClassTable: Locator;
   readonly rocChart: TrainingChart;
@@ -102,6 +139,8 @@ export class RunView {
     this.root = page.getByTestId('run-view');
     this.name = this.root.getByTestId('run-name');
     this.status = this.root.getByTestId('run-status').first();
+    this.target = this.root.getByTestId('run-target');
+    this.imageSize = this.root.getByTestId('run-image-size');
     this.backend = this.root.getByTestId('run-backend');
     this.epochCount = this.root.getByTestId('run-epoch-count');
     this.epochSeconds = this.root.getByTestId('run-epoch-seconds');
@@ -113,6 +152,7 @@ export class RunView {
     this.model = this.root.getByTestId('run-model');
     this.evaluation = this.root.getByTestId('evaluation');
     this.rocAuc = this.root.getByTestId('metric-rocAuc');
+    this.accuracy = this.root.getByTestId('metric-accuracy');
     this.confusionMatrix = this.root.getByTestId('confusion-matrix');
     this.perClassTable = this.root.getByTestId('per-class-table');
     this.rocChart = new TrainingChart(this.root.getByTestId('roc-chart'));

@@ -16,6 +16,7 @@ import { finalMetric, trainRun } from '../training-runs.js';
 import { halvingRounds, isLowerBetter, proposeTrials } from '../hyperparameter-search.js';
 import { predictFile } from '../predict-file.js';
 import type { EngineParts, HandlerMap } from '../parts.js';
+import { trainingLabels } from '../training-source.js';
 import { checkTrainingGate } from '../validation-runs.js';
 
 type TrainingMethods =
@@ -32,20 +33,32 @@ export function trainingHandlers(parts: EngineParts): HandlerMap<TrainingMethods
   /** The version to train on, after the validation gate let it through. */
   async function admit(config: TrainingConfig, gateOverride: { reason: string } | undefined) {
     const version = getVersion(parts.db, config.datasetVersionId);
-    if (config.task === 'image_classification') {
+    const isImages = version.source.format === 'images';
+    if (config.task === 'image_classification' && !isImages) {
       throw new InvalidInputError(
-        'Image classification needs an image dataset, and image import is not built yet (it comes with the labelling work). ' +
-          'Train on a table with task binary, multiclass or regression.',
+        `Image classification needs an image dataset, and ${config.datasetVersionId} is a table. ` +
+          'Import a folder of images, or train this table with task binary, multiclass or regression.',
       );
     }
-    if (!version.columns.some((c) => c.name === config.target.column)) {
+    if (config.task !== 'image_classification' && config.model.kind === 'cnn') {
+      throw new InvalidInputError(
+        'A CNN learns from images; use task image_classification, or a linear or MLP model.',
+      );
+    }
+    const labels = trainingLabels(parts, config, version);
+    if (!labels && !version.columns.some((c) => c.name === config.target.column)) {
       throw new InvalidInputError(
         `The target column \`${config.target.column}\` is not in ${config.datasetVersionId}; its columns are ${version.columns.map((c) => c.name).join(', ')}.`,
       );
     }
     await checkTrainingGate(parts, version.id, gateOverride);
     const dataset = getDataset(parts.db, version.datasetId);
-    return { version, projectId: dataset.projectId, datasetName: dataset.name };
+    return {
+      version,
+      projectId: dataset.projectId,
+      datasetName: dataset.name,
+      labelVersion: labels?.labelVersion,
+    };
   }
 
   return {
@@ -55,13 +68,14 @@ export function trainingHandlers(parts: EngineParts): HandlerMap<TrainingMethods
       return { auto, candidates };
     },
     'runs.start': async ({ config, gateOverride }) => {
-      const { version, projectId, datasetName } = await admit(config, gateOverride);
+      const { version, projectId, datasetName, labelVersion } = await admit(config, gateOverride);
       const run = createRun(parts.db, {
         projectId,
         name: config.name ?? `${datasetName} v${version.number} → ${config.target.column}`,
         config,
         datasetVersionId: version.id,
         datasetSnapshotSha256: version.snapshotSha256,
+        labelVersion,
         actor: parts.actor,
       });
       const job = parts.jobs.start('runs.start', { runId: run.id }, async (job) => {
@@ -75,13 +89,14 @@ export function trainingHandlers(parts: EngineParts): HandlerMap<TrainingMethods
       return { runId: run.id, jobId: job.id };
     },
     'runs.search': async ({ config, search, gateOverride }) => {
-      const { version, projectId, datasetName } = await admit(config, gateOverride);
+      const { version, projectId, datasetName, labelVersion } = await admit(config, gateOverride);
       const parent = createRun(parts.db, {
         projectId,
         name: `${config.name ?? `${datasetName} → ${config.target.column}`} (${search.strategy.replace('_', ' ')} search)`,
         config,
         datasetVersionId: version.id,
         datasetSnapshotSha256: version.snapshotSha256,
+        labelVersion,
         actor: parts.actor,
       });
       const job = parts.jobs.start('runs.search', { runId: parent.id }, async (job) => {
@@ -109,6 +124,7 @@ export function trainingHandlers(parts: EngineParts): HandlerMap<TrainingMethods
                 config: trialConfig,
                 datasetVersionId: version.id,
                 datasetSnapshotSha256: version.snapshotSha256,
+                labelVersion,
                 actor: parts.actor,
               });
               attachRunJob(parts.db, child.id, job.jobId);

@@ -52,7 +52,29 @@ export interface PrepareTrainingDataInput {
   readonly parquetPath: string;
   readonly columns: Column[];
   readonly config: TrainingConfig;
+  /** A frozen label version to join on `_row_id` as the target column (rows without a label drop out). */
+  readonly labels?: LabelColumn | undefined;
   readonly signal?: AbortSignal | undefined;
+}
+
+/** A label version's JSONL (`{row_id, label}` lines) read as one more column of the dataset. */
+export interface LabelColumn {
+  readonly jsonlPath: string;
+  /** The target column it becomes: categorical VARCHAR labels, or DOUBLE scores. */
+  readonly column: Column;
+}
+
+/** The dataset version's snapshot, joined with a label version when the target comes from labels. */
+export function trainingSource(parquetPath: string, labels: LabelColumn | undefined): Relation {
+  if (labels === undefined) return { from: 'read_parquet($1)', params: [parquetPath] };
+  const labelType = labels.column.storageType === 'DOUBLE' ? 'DOUBLE' : 'VARCHAR';
+  return {
+    from:
+      `(SELECT s.*, l.label AS ${quoteIdent(labels.column.name)} FROM read_parquet($1) s ` +
+      `JOIN read_json($2, format = 'newline_delimited', columns = {row_id: 'BIGINT', label: '${labelType}'}) l ` +
+      `ON l.row_id = s.${quoteIdent(rowIdColumn)})`,
+    params: [parquetPath, labels.jsonlPath],
+  };
 }
 
 /** More distinct target values than this is almost surely a regression target or an id. */
@@ -215,12 +237,13 @@ function emptySplit(
  * and encodes every split with it in one DuckDB pass.
  */
 export async function prepareTrainingData(input: PrepareTrainingDataInput): Promise<PreparedData> {
-  const { db, parquetPath, columns, config, signal } = input;
+  const { db, parquetPath, config, signal } = input;
+  const columns = input.labels ? [...input.columns, input.labels.column] : input.columns;
   const resolved = resolveColumns(columns, config);
   const { task, target, plans } = resolved;
   const warnings = [...resolved.warnings];
   const classification = task !== 'regression';
-  const source: Relation = { from: 'read_parquet($1)', params: [parquetPath] };
+  const source = trainingSource(parquetPath, input.labels);
   const targetIdent = quoteIdent(target.name);
   const kind = storageKind(target.storageType);
   const eligible =

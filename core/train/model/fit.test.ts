@@ -140,21 +140,37 @@ describe.each<BackendName>(['wasm', 'cpu'])('fitModel on %s', (backend) => {
     expect(await run(8)).not.toEqual(first);
   });
 
-  it('leaks no tensors through fit, predict and dispose', async () => {
+  it('reproduces every metric with the same seed on the dense step (plain MLP, Adam)', async () => {
+    const data = separableBinary(300, 6, 9);
+    const run = async (seed: number) => {
+      const c = config({ model: { kind: 'mlp', layers: [12, 8], l2: 0.001 }, epochs: 4, seed });
+      const { model, epochs } = await fitModel({ tf, data, config: c });
+      model.dispose();
+      return metricsOnly(epochs);
+    };
+    const first = await run(7);
+    expect(await run(7)).toEqual(first);
+    expect(await run(8)).not.toEqual(first);
+  });
+
+  it.each([
+    ['autodiff', { kind: 'mlp', layers: [8], dropout: 0.2, batchNorm: true, l2: 0.01 }],
+    ['dense', { kind: 'mlp', layers: [8], l2: 0.01 }],
+  ] as const)('leaks no tensors through fit, predict and dispose (%s step)', async (_, model) => {
     const data = separableBinary(200, 4);
     const before = tf.memory().numTensors;
-    const { model } = await fitModel({
+    const { model: trained } = await fitModel({
       tf,
       data,
       config: config({
-        model: { kind: 'mlp', layers: [8], dropout: 0.2, batchNorm: true, l2: 0.01 },
+        model: { ...model, layers: [...model.layers] },
         epochs: 3,
         earlyStopping: { metric: 'val_auc', patience: 5 },
         classWeights: { '0': 1, '1': 2 },
       }),
     });
-    predictProbabilities(tf, model, data.xVal, data.nVal, data.d);
-    model.dispose();
+    predictProbabilities(tf, trained, data.xVal, data.nVal, data.d);
+    trained.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 

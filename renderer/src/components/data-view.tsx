@@ -4,11 +4,13 @@ import type { DatasetVersion } from '../../../core/contract/schemas.js';
 import { formatBytes, formatCount } from '../format.js';
 import { DataGrid } from '../grid/data-grid.js';
 import { ProfileView } from '../profile/profile-view.js';
+import { FolderImport } from './folder-import.js';
 import { useApp, useDeps } from '../store/app-store.js';
 import { selectedVersion } from '../store/datasets-slice.js';
 import type { DataTab } from '../store/datasets-slice.js';
 import { ValidationBadge } from '../validation/validation-badge.js';
 import { ValidationView } from '../validation/validation-view.js';
+import { LabelView } from '../labelling/label-view.js';
 
 const acceptedFiles = '.csv,.tsv,.txt,.parquet,.json,.jsonl,.ndjson,.arrow,.feather';
 
@@ -16,7 +18,7 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).at(-1) ?? path;
 }
 
-/** The "Import data" button: a native dialog on the desktop, a file input in the browser. */
+/** The "Import data" button: a native dialog on the desktop, a file input in the browser (plus a folder path). */
 export function ImportButton() {
   const { files } = useDeps();
   const projectId = useApp((state) => state.selectedProjectId);
@@ -53,6 +55,7 @@ export function ImportButton() {
           if (file && projectId !== null) void importFile(file);
         }}
       />
+      <FolderImport />
     </>
   );
 }
@@ -61,6 +64,7 @@ const tabs: readonly { id: DataTab; label: string }[] = [
   { id: 'grid', label: 'Grid' },
   { id: 'profile', label: 'Profile' },
   { id: 'validation', label: 'Validation' },
+  { id: 'label', label: 'Label' },
 ];
 
 function VersionView({ version }: { version: DatasetVersion }) {
@@ -154,8 +158,10 @@ function VersionView({ version }: { version: DatasetVersion }) {
           <DataGrid key={version.id} version={version} />
         ) : tab === 'profile' ? (
           <ProfileView version={version} />
-        ) : (
+        ) : tab === 'validation' ? (
           <ValidationView version={version} />
+        ) : (
+          <LabelView version={version} />
         )}
       </div>
     </>

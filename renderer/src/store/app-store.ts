@@ -4,6 +4,7 @@ import type { StoreApi, UseBoundStore } from 'zustand';
 import { createDatasetsSlice } from './datasets-slice.js';
 import { createGridSlice } from './grid-slice.js';
 import { createJobsSlice } from './jobs-slice.js';
+import { createLabelsSlice } from './labels-slice.js';
 import { createProjectsSlice } from './projects-slice.js';
 import { createSessionSlice } from './session-slice.js';
 import { createTrainingSlice } from './training-slice.js';
@@ -22,6 +23,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createGridSlice(deps)(...args),
     ...createValidationSlice(deps)(...args),
     ...createTrainingSlice(deps)(...args),
+    ...createLabelsSlice(deps)(...args),
   }));
 }
 

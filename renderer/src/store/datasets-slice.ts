@@ -1,7 +1,7 @@
 import type { Dataset, DatasetProfile, DatasetVersion } from '../../../core/contract/schemas.js';
 import type { SliceCreator } from './types.js';
 
-export type DataTab = 'grid' | 'profile' | 'validation';
+export type DataTab = 'grid' | 'profile' | 'validation' | 'label';
 
 export interface DatasetsSlice {
   datasetsByProject: Readonly<Record<string, readonly Dataset[]>>;

@@ -8,6 +8,7 @@ import type { JobsSlice } from './jobs-slice.js';
 import type { GridSlice } from './grid-slice.js';
 import type { ValidationSlice } from './validation-slice.js';
 import type { TrainingSlice } from './training-slice.js';
+import type { LabelsSlice } from './labels-slice.js';
 
 export type AppState = SessionSlice &
   ProjectsSlice &
@@ -15,7 +16,8 @@ export type AppState = SessionSlice &
   JobsSlice &
   GridSlice &
   ValidationSlice &
-  TrainingSlice;
+  TrainingSlice &
+  LabelsSlice;
 
 /** What actions reach outside the store through. */
 export interface StoreDeps {

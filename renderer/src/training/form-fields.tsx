@@ -1,4 +1,18 @@
 import type { ReactNode } from 'react';
+import type { TrainDraft } from './config-draft.js';
+
+/** What each section of the training form gets: the draft and a way to change part of it. */
+export interface DraftProps {
+  readonly draft: TrainDraft;
+  setDraft(change: Partial<TrainDraft>): void;
+}
+
+export const stoppingMetrics = [
+  { value: 'val_loss', label: 'val loss' },
+  { value: 'val_accuracy', label: 'val accuracy' },
+  { value: 'val_auc', label: 'val AUC' },
+  { value: 'val_rmse', label: 'val RMSE' },
+] as const;
 
 /** A labelled text input for a number or list typed as text; marked invalid when `valid` is false. */
 export function TextField({

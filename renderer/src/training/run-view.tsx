@@ -1,9 +1,10 @@
 import { useEffect, useMemo } from 'react';
-import type { EpochMetrics, Run } from '../../../core/contract/training.js';
+import type { EpochMetrics, Run, TrainingConfig } from '../../../core/contract/training.js';
 import { formatCount, formatNumber } from '../format.js';
 import { useApp } from '../store/app-store.js';
 import { EpochCharts } from './epoch-charts.js';
 import { EvaluationView } from './evaluation-view.js';
+import { useLabelOrigin } from './label-source.js';
 import { SearchTrials } from './search-trials.js';
 import { describeModel, formatSeconds, isActive, mergedEpochs } from './run-format.js';
 import { useVersionLabel } from './version-label.js';
@@ -50,6 +51,31 @@ function Throughput({ epochs }: { epochs: readonly EpochMetrics[] }) {
   );
 }
 
+/** What the run predicts and where that came from: a column, or a label set's frozen version. */
+function RunTarget({ config }: { config: TrainingConfig }) {
+  const labelVersionId = config.target.labelVersionId;
+  const origin = useLabelOrigin(labelVersionId);
+  return (
+    <span
+      data-testid="run-target"
+      data-source={labelVersionId === undefined ? 'column' : 'labels'}
+      data-column={config.target.column}
+    >
+      target <strong>{config.target.column}</strong>
+      {labelVersionId !== undefined && (
+        <>
+          {' '}
+          from labels{' '}
+          <strong data-testid="run-label-source">
+            {origin ? `${origin.setName} v${origin.number}` : labelVersionId.slice(0, 8)}
+          </strong>
+        </>
+      )}{' '}
+      ({config.task.replace('_', ' ')})
+    </span>
+  );
+}
+
 /** One run: live curves while it trains, then its model version's test evaluation. */
 export function RunView({ runId }: { runId: string }) {
   const run = useApp((state) => state.runs[runId]);
@@ -93,9 +119,16 @@ export function RunView({ runId }: { runId: string }) {
             <span aria-hidden="true"> · </span>
             <span>{describeModel(run.config)}</span>
             <span aria-hidden="true"> · </span>
-            <span>
-              target <strong>{run.config.target.column}</strong> ({run.config.task})
-            </span>
+            <RunTarget config={run.config} />
+            {run.config.model.kind === 'cnn' && (
+              <>
+                <span aria-hidden="true"> · </span>
+                <span data-testid="run-image-size" data-size={run.config.model.imageSize}>
+                  images {run.config.model.imageSize}×{run.config.model.imageSize}
+                  {run.config.model.channels === 1 ? ', grey' : ''}
+                </span>
+              </>
+            )}
             <span aria-hidden="true"> · </span>
             <span>
               lr {formatNumber(run.config.optimizer.learningRate)}, batch {run.config.batchSize},{' '}
