@@ -8,6 +8,7 @@ import {
   UntrustedSenderError,
   channels,
   dataFileDialogOptions,
+  imageFolderDialogOptions,
   isTrustedSender,
   registerIpcHandlers,
 } from './ipc.js';
@@ -185,6 +186,19 @@ describe('registerIpcHandlers', () => {
     expect(cancelled.engine.grants).toEqual([]);
   });
 
+  it('pick-image-folder: asks for a folder, grants it, returns null when cancelled', async () => {
+    const chosen = path.join(dir, 'shapes');
+    const picked = setUp({ dialog: { canceled: false, filePaths: [chosen] } });
+    expect(await picked.ipcMain.invoke(channels.pickImageFolder, trusted, '/etc')).toBe(chosen);
+    expect(picked.engine.grants).toEqual([chosen]);
+    expect(picked.dialogCalls).toEqual([imageFolderDialogOptions]);
+    expect(imageFolderDialogOptions.properties).toEqual(['openDirectory']);
+
+    const cancelled = setUp({ dialog: { canceled: true, filePaths: [] } });
+    expect(await cancelled.ipcMain.invoke(channels.pickImageFolder, trusted)).toBeNull();
+    expect(cancelled.engine.grants).toEqual([]);
+  });
+
   it('pick-data-file ignores arguments the page tries to pass', async () => {
     const { ipcMain, engine } = setUp({ dialog: { canceled: true, filePaths: [] } });
     expect(await ipcMain.invoke(channels.pickDataFile, trusted, '/etc/passwd')).toBeNull();
@@ -215,7 +229,7 @@ describe('registerIpcHandlers', () => {
   it('removes its handlers when unregistered', async () => {
     const { ipcMain, unregister } = setUp();
     expect([...ipcMain.handlers.keys()].sort()).toEqual(
-      [channels.grantDroppedFile, channels.pickDataFile, channels.request].sort(),
+      [channels.grantDroppedFile, channels.pickDataFile, channels.pickImageFolder, channels.request].sort(),
     );
     unregister();
     expect(ipcMain.handlers.size).toBe(0);

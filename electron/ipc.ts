@@ -15,6 +15,7 @@ export const channels = {
   request: 'orchard:request',
   event: 'orchard:event',
   pickDataFile: 'orchard:pick-data-file',
+  pickImageFolder: 'orchard:pick-image-folder',
   grantDroppedFile: 'orchard:grant-dropped-file',
 } as const;
 
@@ -53,7 +54,7 @@ export interface IpcHandlerOptions {
   /** The window's page, or undefined while there is none (then every call is refused). */
   readonly page: () => TrustedPage | undefined;
   /** `dialog.showOpenDialog` bound to the window. */
-  readonly showOpenDialog: (options: typeof dataFileDialogOptions) => Promise<OpenDialogResultLike>;
+  readonly showOpenDialog: (options: OpenDialogOptionsLike) => Promise<OpenDialogResultLike>;
 }
 
 /** File kinds the import dialog offers; the engine still sniffs the content. */
@@ -64,11 +65,21 @@ export const dataFileDialogOptions = {
     { name: 'Data files', extensions: ['csv', 'tsv', 'parquet', 'json', 'jsonl', 'arrow', 'feather'] },
     { name: 'All files', extensions: ['*'] },
   ],
-} as const satisfies {
-  title: string;
-  properties: readonly ['openFile'];
-  filters: readonly { name: string; extensions: readonly string[] }[];
-};
+} as const satisfies OpenDialogOptionsLike;
+
+/** A folder of PNG, JPEG and WebP images (an image dataset). */
+export const imageFolderDialogOptions = {
+  title: 'Import a folder of images',
+  properties: ['openDirectory'],
+  filters: [],
+} as const satisfies OpenDialogOptionsLike;
+
+/** The dialog options this module asks for: one file, or one folder. */
+export interface OpenDialogOptionsLike {
+  readonly title: string;
+  readonly properties: readonly ['openFile'] | readonly ['openDirectory'];
+  readonly filters: readonly { readonly name: string; readonly extensions: readonly string[] }[];
+}
 
 const knownMethods: ReadonlySet<string> = new Set(methodNames);
 
@@ -153,6 +164,14 @@ export function registerIpcHandlers(options: IpcHandlerOptions): () => void {
     return chosen;
   });
 
+  guarded(channels.pickImageFolder, async (): Promise<string | null> => {
+    const choice = await options.showOpenDialog(imageFolderDialogOptions);
+    const chosen = choice.filePaths[0];
+    if (choice.canceled || chosen === undefined) return null;
+    engine.grantPath(chosen);
+    return chosen;
+  });
+
   guarded(channels.grantDroppedFile, async (raw: unknown): Promise<string> => {
     const parsed = DroppedFilePath.safeParse(raw);
     if (!parsed.success)
@@ -168,7 +187,12 @@ export function registerIpcHandlers(options: IpcHandlerOptions): () => void {
   });
 
   return () => {
-    for (const channel of [channels.request, channels.pickDataFile, channels.grantDroppedFile]) {
+    for (const channel of [
+      channels.request,
+      channels.pickDataFile,
+      channels.pickImageFolder,
+      channels.grantDroppedFile,
+    ]) {
       ipcMain.removeHandler(channel);
     }
   };

@@ -17,6 +17,7 @@ const { contextBridge, ipcRenderer, webUtils } = electron;
 const requestChannel = 'orchard:request';
 const eventChannel = 'orchard:event';
 const pickDataFileChannel = 'orchard:pick-data-file';
+const pickImageFolderChannel = 'orchard:pick-image-folder';
 const grantDroppedFileChannel = 'orchard:grant-dropped-file';
 
 const bridge: DesktopBridge = {
@@ -35,6 +36,9 @@ const bridge: DesktopBridge = {
   },
   pickDataFile(): Promise<string | null> {
     return ipcRenderer.invoke(pickDataFileChannel) as Promise<string | null>;
+  },
+  pickImageFolder(): Promise<string | null> {
+    return ipcRenderer.invoke(pickImageFolderChannel) as Promise<string | null>;
   },
   async grantDroppedFile(file: File): Promise<string> {
     // Only a File the user really dropped (or picked) has a path; a page cannot forge one, so the

@@ -11,6 +11,8 @@ export interface DesktopBridge {
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
   /** Show the native open-file dialog; the chosen path is granted to the engine. Null when cancelled. */
   pickDataFile(): Promise<string | null>;
+  /** Show the native open-folder dialog (image folders); the chosen folder is granted. Null when cancelled. */
+  pickImageFolder(): Promise<string | null>;
   /** Grant a file dropped on the window (a real File from a drop) and return its path. */
   grantDroppedFile(file: File): Promise<string>;
 }

@@ -10,6 +10,8 @@ export interface FileAccess {
   readonly mode: 'desktop' | 'browser';
   /** Desktop only: the native open dialog. Null when the user cancelled. */
   pickDataFile(): Promise<string | null>;
+  /** Desktop only: the native open-folder dialog for an image folder. Null when cancelled. */
+  pickImageFolder(): Promise<string | null>;
   /** A File from an `<input type=file>` or a drop, turned into a path on the engine's side. */
   pathForFile(file: File): Promise<string>;
 }
@@ -41,6 +43,7 @@ export function connect(callbacks: ConnectionCallbacks): Connection {
       files: {
         mode: 'desktop',
         pickDataFile: () => bridge.pickDataFile(),
+        pickImageFolder: () => bridge.pickImageFolder(),
         pathForFile: (file) => bridge.grantDroppedFile(file),
       },
     };
@@ -57,6 +60,7 @@ export function connect(callbacks: ConnectionCallbacks): Connection {
     files: {
       mode: 'browser',
       pickDataFile: () => Promise.resolve(null),
+      pickImageFolder: () => Promise.resolve(null),
       pathForFile: uploadFile,
     },
   };

@@ -31,11 +31,8 @@ export function FolderImport() {
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
-  // The desktop app reads only files the user picked; typing a path there would be refused.
-  if (files.mode !== 'browser') return null;
-
-  const submit = async (): Promise<void> => {
-    const folder = path.trim();
+  const submit = async (typed: string): Promise<void> => {
+    const folder = typed.trim();
     if (folder === '' || projectId === null) return;
     setOpen(false);
     try {
@@ -55,6 +52,22 @@ export function FolderImport() {
       reportError(error);
     }
   };
+
+  // The desktop app reads only what the user picked, so it asks the native folder dialog instead of a typed path.
+  if (files.mode === 'desktop') {
+    return (
+      <button
+        type="button"
+        disabled={projectId === null}
+        data-testid="import-folder"
+        onClick={() => {
+          void files.pickImageFolder().then((folder) => (folder === null ? undefined : submit(folder)));
+        }}
+      >
+        Import a folder…
+      </button>
+    );
+  }
 
   return (
     <>
@@ -80,7 +93,7 @@ export function FolderImport() {
           method="dialog"
           onSubmit={(event) => {
             event.preventDefault();
-            void submit();
+            void submit(path);
           }}
         >
           <h2 id="import-folder-title">Import a folder of images</h2>
