@@ -185,11 +185,19 @@ export class LabelPage {
   }
 
   async clearLatency(): Promise<void> {
-    await this.page.evaluate(() => window.__orchardLabelLatency?.clear());
+    await this.page.evaluate(() => {
+      window.__orchardLabelLatency?.clear();
+      window.__orchardLabelLatencyAfterPaint?.clear();
+    });
   }
 
-  /** Keypress → next item rendered, in ms, as the page measured them. */
+  /** Keypress → the frame showing the next item, in ms, as the page measured them. */
   async latencySamples(): Promise<number[]> {
     return this.page.evaluate(() => window.__orchardLabelLatency?.samples() ?? []);
+  }
+
+  /** The same keys, to the first task after that frame was painted. */
+  async latencyAfterPaintSamples(): Promise<number[]> {
+    return this.page.evaluate(() => window.__orchardLabelLatencyAfterPaint?.samples() ?? []);
   }
 }

@@ -82,6 +82,12 @@ export function FocusMode({ labelSet, active }: { labelSet: LabelSet; active: bo
     typingRef.current = next;
     setTyping(next);
   };
+  // A label given ends what was being typed for that item (undo brings it back clean).
+  const save = (...write: Parameters<typeof annotateCurrent>): void => {
+    typingRef.current = null;
+    setTyping(null);
+    annotateCurrent(...write);
+  };
   const currentItem = (): SessionItem | null => {
     const now = store.getState().labelSession;
     return now?.labelSetId === labelSet.id ? (now.items[now.index] ?? null) : null;
@@ -101,7 +107,7 @@ export function FocusMode({ labelSet, active }: { labelSet: LabelSet; active: bo
       setTypingNow({ rowId: target.rowId, selection: next, scoreText: '', scoreProblem: null });
       return;
     }
-    annotateCurrent('label', valueForClass(labelSet.task, name, []), true);
+    save('label', valueForClass(labelSet.task, name, []), true);
   };
 
   const submit = (): void => {
@@ -120,17 +126,17 @@ export function FocusMode({ labelSet, active }: { labelSet: LabelSet; active: bo
         setTypingNow({ rowId: target.rowId, selection: null, scoreText: text, scoreProblem: parsed.problem });
         return;
       }
-      annotateCurrent('label', { score: parsed.score }, true);
+      save('label', { score: parsed.score }, true);
       return;
     }
     const suggestion = target.suggestion;
     if (labelSet.task === 'multi') {
       if (typedNow?.selection == null && suggestion !== null && label === null) {
-        annotateCurrent('label', { classes: [suggestion] }, true);
-      } else annotateCurrent('label', { classes: [...selectionOf(target)].sort() }, true);
+        save('label', { classes: [suggestion] }, true);
+      } else save('label', { classes: [...selectionOf(target)].sort() }, true);
       return;
     }
-    if (suggestion !== null) annotateCurrent('label', { classes: [suggestion] }, true);
+    if (suggestion !== null) save('label', { classes: [suggestion] }, true);
     else if (label !== null) store.getState().moveLabelItem(1);
   };
 
@@ -161,7 +167,7 @@ export function FocusMode({ labelSet, active }: { labelSet: LabelSet; active: bo
         state.moveLabelItem(-1);
         break;
       case 'skip':
-        if (currentItem()) annotateCurrent('skip', null, true);
+        if (currentItem()) save('skip', null, true);
         break;
       case 'undo': {
         // In a score set Backspace first erases what is being typed.

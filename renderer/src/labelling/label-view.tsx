@@ -123,6 +123,13 @@ export function LabelView({ version }: { version: DatasetVersion }) {
   useEffect(() => {
     if (connection === 'open' && failedWrites > 0) retryFailedLabels();
   }, [connection, failedWrites, retryFailedLabels]);
+  // Events sent while the connection was down are lost: read the progress again when it is back.
+  const refreshLabelProgress = useApp((state) => state.refreshLabelProgress);
+  const wasOpen = useRef(connection === 'open');
+  useEffect(() => {
+    if (connection === 'open' && !wasOpen.current) void refreshLabelProgress();
+    wasOpen.current = connection === 'open';
+  }, [connection, refreshLabelProgress]);
 
   const list = sets ?? noSets;
   const labelSet = list.find((entry) => entry.id === activeId) ?? null;

@@ -62,7 +62,7 @@ export function OrderPicker({ version }: { version: DatasetVersion }) {
               hasModel ? undefined : 'Train a model on this version first: it ranks items by its confidence.'
             }
           >
-            {hasModel ? 'Least confident first' : 'Least confident first (needs a model)'}
+            {hasModel ? 'Least confident first' : 'Least confident (no model yet)'}
           </option>
         </select>
       </label>

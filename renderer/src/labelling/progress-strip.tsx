@@ -90,7 +90,7 @@ export function ProgressStrip({ labelSet }: { labelSet: LabelSet }) {
         {classes.map((entry) => (
           <li key={entry.name} data-testid="label-class-count" data-class={entry.name}>
             <span className="swatch" style={{ background: entry.color }} aria-hidden="true" />
-            {entry.name}{' '}
+            {labelSet.task === 'score' ? `score ${entry.name}` : entry.name}{' '}
             <strong data-testid="label-class-count-value">{progress?.perClass[entry.name] ?? 0}</strong>
           </li>
         ))}
