@@ -1,15 +1,12 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LabelImportReport } from '../contract/index.js';
 import type { EventPayload, LabelSetDefinition, OrchardApi } from '../contract/index.js';
 import { pngBytes } from '../data/images/test-images.js';
-import { useTempDir } from '../registry/test-support.js';
-import { openEngine } from './engine.js';
 import { pathsUnder } from './path-policy.js';
-import { waitForJob, writeFixture } from './test-support.js';
+import { useTestEngine, waitForJob, writeFixture } from './test-support.js';
 import { createInProcessClient } from './transport/in-process.js';
-import type { Engine } from './types.js';
 
 const animals: LabelSetDefinition = {
   name: 'Cats & dogs',
@@ -28,29 +25,8 @@ let ids = 0;
 const newId = () => `label-files-${++ids}`;
 
 describe('label files through the engine', () => {
-  const tempDir = useTempDir();
-  const engines: Engine[] = [];
-  afterEach(async () => {
-    for (const engine of engines.splice(0)) await engine.close();
-  });
-
-  async function setup() {
-    const dir = tempDir();
-    const workspace = path.join(dir, 'ws');
-    const engine = await openEngine({ workspace, actor: 'tester' });
-    engines.push(engine);
-    const api = createInProcessClient(engine);
-    const project = await api.projects.create({ name: 'p' });
-    const importPath = async (file: string) => {
-      const job = await waitForJob(
-        api,
-        (await api.datasets.import({ projectId: project.id, path: file })).jobId,
-      );
-      expect(job.status, job.error?.message).toBe('succeeded');
-      return api.datasets.version({ versionId: String(job.result?.['versionId']) });
-    };
-    return { api, engine, dir, workspace, importPath };
-  }
+  const openTestEngine = useTestEngine();
+  const setup = openTestEngine;
 
   async function labelAndFreeze(api: OrchardApi, labelSetId: string, labels: Record<number, string>) {
     for (const [rowId, name] of Object.entries(labels))

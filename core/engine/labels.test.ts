@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { methods } from '../contract/index.js';
 import type {
   EventPayload,
@@ -14,11 +14,7 @@ import { jpegBytes, pngBytes, writeImage } from '../data/images/test-images.js';
 import { cohensKappa, fleissKappa, krippendorffAlphaNominal } from '../domain/agreement/index.js';
 import { randomOrder } from '../labels/queue-order.js';
 import { openRegistry } from '../registry/index.js';
-import { useTempDir } from '../registry/test-support.js';
-import { openEngine } from './engine.js';
-import { waitForJob, writeFixture } from './test-support.js';
-import { createInProcessClient } from './transport/in-process.js';
-import type { Engine } from './types.js';
+import { useTestEngine, waitForJob, writeFixture } from './test-support.js';
 
 /** 12 reviews: `review` is free text (each unique), `topic` a category, `guess` a suggestion column. */
 const reviewsCsv = [
@@ -48,29 +44,12 @@ let ids = 0;
 const newId = () => `test-annotation-${++ids}`;
 
 describe('labelling through the engine', () => {
-  const tempDir = useTempDir();
-  const engines: Engine[] = [];
-  afterEach(async () => {
-    for (const engine of engines.splice(0)) await engine.close();
-  });
+  const openTestEngine = useTestEngine();
 
   async function setup(csv = reviewsCsv, name = 'reviews.csv') {
-    const dir = tempDir();
-    const workspace = path.join(dir, 'ws');
-    const engine = await openEngine({ workspace, actor: 'tester' });
-    engines.push(engine);
-    const api = createInProcessClient(engine);
+    const { api, dir, workspace, project, importPath: importFile } = await openTestEngine();
     const events: EventPayload<'labels.changed'>[] = [];
     api.on('labels.changed', (payload) => events.push(payload));
-    const project = await api.projects.create({ name: 'p' });
-    const importFile = async (file: string) => {
-      const job = await waitForJob(
-        api,
-        (await api.datasets.import({ projectId: project.id, path: file })).jobId,
-      );
-      expect(job.status).toBe('succeeded');
-      return api.datasets.version({ versionId: String(job.result?.['versionId']) });
-    };
     const version = await importFile(writeFixture(dir, name, csv));
     return { api, dir, workspace, project, version, events, importFile };
   }

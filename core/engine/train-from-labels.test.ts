@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrchardApi, TrainingConfigInput } from '../contract/index.js';
-import { useTempDir } from '../registry/test-support.js';
-import { openEngine } from './engine.js';
-import { waitForJob, writeFixture } from './test-support.js';
-import { createInProcessClient } from './transport/in-process.js';
-import type { Engine } from './types.js';
+import { useTestEngine, waitForJob, writeFixture } from './test-support.js';
 
 const shapes = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/samples/shapes');
 
@@ -23,28 +19,8 @@ function clusterCsv(rows: number): string {
 }
 
 describe('training on label versions and on images', () => {
-  const tempDir = useTempDir();
-  const engines: Engine[] = [];
-  afterEach(async () => {
-    for (const engine of engines.splice(0)) await engine.close();
-  });
-
-  async function setup() {
-    const dir = tempDir();
-    const engine = await openEngine({ workspace: path.join(dir, 'ws'), actor: 'tester' });
-    engines.push(engine);
-    const api = createInProcessClient(engine);
-    const project = await api.projects.create({ name: 'p' });
-    const importPath = async (file: string) => {
-      const job = await waitForJob(
-        api,
-        (await api.datasets.import({ projectId: project.id, path: file })).jobId,
-      );
-      expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-      return api.datasets.version({ versionId: String(job.result?.['versionId']) });
-    };
-    return { api, dir, project, importPath };
-  }
+  const openTestEngine = useTestEngine();
+  const setup = openTestEngine;
 
   async function train(api: OrchardApi, config: TrainingConfigInput) {
     const { runId, jobId } = await api.runs.start({ config: config as never });

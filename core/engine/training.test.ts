@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, OrchardApi, TrainingConfigInput } from '../contract/index.js';
-import { useTempDir } from '../registry/test-support.js';
-import { openEngine } from './engine.js';
-import { waitForJob, writeFixture } from './test-support.js';
-import { createInProcessClient } from './transport/in-process.js';
-import type { Engine } from './types.js';
+import { useTestEngine, waitForJob, writeFixture } from './test-support.js';
 
 const sample = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -28,27 +24,10 @@ const creditFeatures = [
 ];
 
 describe('training through the engine', () => {
-  const tempDir = useTempDir();
-  const engines: Engine[] = [];
-  afterEach(async () => {
-    for (const engine of engines.splice(0)) await engine.close();
-  });
-
+  const openTestEngine = useTestEngine();
   async function setup() {
-    const dir = tempDir();
-    const engine = await openEngine({ workspace: path.join(dir, 'ws'), actor: 'tester' });
-    engines.push(engine);
-    const api = createInProcessClient(engine);
-    const project = await api.projects.create({ name: 'credit' });
-    const importFile = async (file: string) => {
-      const job = await waitForJob(
-        api,
-        (await api.datasets.import({ projectId: project.id, path: file })).jobId,
-      );
-      expect(job.status).toBe('succeeded');
-      return api.datasets.version({ versionId: String(job.result?.['versionId']) });
-    };
-    return { api, dir, project, importFile };
+    const { api, dir, project, importPath } = await openTestEngine({ projectName: 'credit' });
+    return { api, dir, project, importFile: importPath };
   }
 
   async function train(api: OrchardApi, config: TrainingConfigInput) {

@@ -1,35 +1,14 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrchardApi, SuiteDefinition } from '../contract/index.js';
 import { listAudit, openRegistry } from '../registry/index.js';
-import { useTempDir } from '../registry/test-support.js';
-import { openEngine } from './engine.js';
-import { smallCsv, waitForJob, writeFixture } from './test-support.js';
-import { createInProcessClient } from './transport/in-process.js';
-import type { Engine } from './types.js';
+import { smallCsv, useTestEngine, waitForJob, writeFixture } from './test-support.js';
 
 describe('validation through the engine', () => {
-  const tempDir = useTempDir();
-  const engines: Engine[] = [];
-  afterEach(async () => {
-    for (const engine of engines.splice(0)) await engine.close();
-  });
-
+  const openTestEngine = useTestEngine();
   async function setup() {
-    const dir = tempDir();
-    const workspace = path.join(dir, 'ws');
-    const engine = await openEngine({ workspace, actor: 'tester' });
-    engines.push(engine);
-    const api = createInProcessClient(engine);
-    const project = await api.projects.create({ name: 'p' });
-    const importFile = async (name: string, content: string) => {
-      const job = await waitForJob(
-        api,
-        (await api.datasets.import({ projectId: project.id, path: writeFixture(dir, name, content) })).jobId,
-      );
-      expect(job.status).toBe('succeeded');
-      return api.datasets.version({ versionId: String(job.result?.['versionId']) });
-    };
+    const { api, dir, workspace, importPath } = await openTestEngine();
+    const importFile = (name: string, content: string) => importPath(writeFixture(dir, name, content));
     return { api, importFile, workspace };
   }
 
