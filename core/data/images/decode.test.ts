@@ -52,9 +52,35 @@ describe('decodeImage', () => {
     expect(meta).toMatchObject({ format: 'webp', width: 200, height: 200 });
   });
 
+  it('thumbnails a small file with a long side over 256 px from its one decode, and a flat big one', async () => {
+    // ≤ 32 KiB and ≤ 256 × 256 pixels, but 600 px long: decoded in one call, thumbnailed from its pixels.
+    const thin = await pngBytes(600, 40);
+    expect(thin.length).toBeLessThanOrEqual(ownThumbnailMaxBytes);
+    const decodedThin = await decodeImage(thin);
+    expect(decodedThin).toMatchObject({ format: 'png', width: 600, height: 40 });
+    expect(await sharp(decodedThin.thumbnail as Buffer).metadata()).toMatchObject({
+      format: 'webp',
+      width: 256,
+      height: 17,
+    });
+    // A small file with more pixels than a thumbnail: refused by the one-call path's header check,
+    // then read in two steps.
+    const flat = await pngBytes(300, 300);
+    expect(flat.length).toBeLessThanOrEqual(ownThumbnailMaxBytes);
+    const decodedFlat = await decodeImage(flat);
+    expect(decodedFlat).toMatchObject({ format: 'png', width: 300, height: 300 });
+    expect(await sharp(decodedFlat.thumbnail as Buffer).metadata()).toMatchObject({
+      width: 256,
+      height: 256,
+    });
+  });
+
   it('reports the size as displayed, after the EXIF orientation', async () => {
     const decoded = await decodeImage(await rotatedJpegBytes(300, 100));
     expect(decoded).toMatchObject({ width: 100, height: 300 });
+    const small = await rotatedJpegBytes(60, 20);
+    expect(small.length).toBeLessThanOrEqual(ownThumbnailMaxBytes);
+    expect(await decodeImage(small)).toMatchObject({ width: 20, height: 60, thumbnail: null });
   });
 
   it('refuses corrupt bytes and truncated PNG and JPEG files, saying they are damaged', async () => {
@@ -62,6 +88,12 @@ describe('decodeImage', () => {
     expect(await rejection(corrupt)).toMatch(/damaged/);
     expect(await rejection(truncated(await noisyBytes('png', 120, 120)))).toMatch(/damaged or incomplete/);
     expect(await rejection(truncated(await noisyBytes('jpeg', 120, 120)))).toMatch(/damaged or incomplete/);
+    // Small files (≤ 32 KiB) are decoded in one call; a cut one is refused all the same.
+    for (const format of ['png', 'jpeg'] as const) {
+      const whole = await noisyBytes(format, 48, 48);
+      expect(whole.length).toBeLessThanOrEqual(ownThumbnailMaxBytes);
+      expect(await rejection(truncated(whole))).toMatch(/damaged or incomplete/);
+    }
   });
 
   it('refuses an image over 100 megapixels from its header alone, before decoding any pixel', async () => {

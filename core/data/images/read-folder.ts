@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { CancelledError } from '../../contract/errors.js';
 import { ImageRejectedError, decodeImage } from './decode.js';
 import { forEachBounded } from './pool.js';
@@ -74,6 +74,35 @@ function sha256Of(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * The whole file, or its size when that is over `maxImageFileBytes` (nothing read). One open, fstat
+ * and read, synchronously: for a folder of small images the promise versions (stat, then readFile's
+ * open, fstat, read, read, close, each a trip through libuv's threads) cost ~5× the CPU of the read
+ * itself, and a local small file blocks the event loop for some tens of microseconds. The bytes
+ * hashed are the bytes decoded and staged: the file is read once.
+ */
+function readWholeFile(absolutePath: string): Buffer | number {
+  // O_NONBLOCK: a FIFO swapped in since the scan must not block the engine's thread in open (it has
+  // no effect on a regular file; Windows has no such flag and no FIFOs in folders).
+  const fd = openSync(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    const size = info.size;
+    if (size > maxImageFileBytes) return size;
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const read = readSync(fd, bytes, filled, size - filled, filled);
+      if (read === 0) break; // the file shrank while being read: hash and decode what is there
+      filled += read;
+    }
+    return filled === size ? bytes : bytes.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function capWarnings(warnings: readonly string[]): string[] {
   if (warnings.length <= maxListedWarnings) return [...warnings];
   const rest = warnings.length - maxListedWarnings;
@@ -124,16 +153,16 @@ export async function readImageFolder(
   const readOne = async (absolutePath: string): Promise<FileResult> => {
     let bytes: Buffer;
     try {
-      const size = (await stat(absolutePath)).size;
-      if (size > maxImageFileBytes)
+      const read = readWholeFile(absolutePath);
+      if (typeof read === 'number')
         return {
           sha256: null,
-          sizeBytes: size,
+          sizeBytes: read,
           outcome: {
-            rejected: `is ${Math.round(size / 2 ** 20)} MB, over the ${maxImageFileBytes / 2 ** 20} MB limit for one image`,
+            rejected: `is ${Math.round(read / 2 ** 20)} MB, over the ${maxImageFileBytes / 2 ** 20} MB limit for one image`,
           },
         };
-      bytes = await readFile(absolutePath);
+      bytes = read;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       return { sha256: null, sizeBytes: 0, outcome: { rejected: `could not be read (${code})` } };
