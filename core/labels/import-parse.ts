@@ -57,6 +57,23 @@ function fromCheck(check: ValueCheck): LineOutcome | LabelValue {
 
 type RowOutcome = { readonly rowId: number } | LineOutcome;
 
+/** A line that sets a label (not a merged annotation): no id of its own, no undo link. */
+function plainLabel(line: number, rowId: number, annotator: string, value: LabelValue): LineOutcome {
+  return {
+    kind: 'annotation',
+    annotation: {
+      line,
+      id: null,
+      rowId,
+      annotator,
+      action: 'label',
+      value,
+      undoesId: null,
+      createdAt: undefined,
+    },
+  };
+}
+
 function rowFromId(target: ImportTarget, raw: string): RowOutcome {
   const text = raw.trim();
   if (!/^\d+$/.test(text)) return invalid(`row_id \`${text}\` is not a whole number`);
@@ -144,19 +161,7 @@ export function parseCsvRecord(
     columns.annotator === undefined ? undefined : fields[columns.annotator],
   );
   if (isOutcome(annotator)) return annotator;
-  return {
-    kind: 'annotation',
-    annotation: {
-      line,
-      id: null,
-      rowId: row.rowId,
-      annotator,
-      action: 'label',
-      value,
-      undoesId: null,
-      createdAt: undefined,
-    },
-  };
+  return plainLabel(line, row.rowId, annotator, value);
 }
 
 function rowOfJson(target: ImportTarget, record: Record<string, unknown>): RowOutcome {
@@ -224,17 +229,5 @@ export function parseJsonLine(target: ImportTarget, line: number, text: string):
   if (!('label' in fields)) return invalid('the line has no `label`');
   const value = fromCheck(valueFromJsonLabel(target.set, fields['label']));
   if (isOutcome(value)) return value;
-  return {
-    kind: 'annotation',
-    annotation: {
-      line,
-      id: null,
-      rowId: row.rowId,
-      annotator,
-      action: 'label',
-      value,
-      undoesId: null,
-      createdAt: undefined,
-    },
-  };
+  return plainLabel(line, row.rowId, annotator, value);
 }
