@@ -5,12 +5,20 @@
 #
 #   python3 torch_train.py <mlp|cnn> DATA_F32 N D EPOCHS BATCH
 import json
+import os
 import resource
 import sys
 import time
 
-import numpy as np
-import torch
+# One thread means one: torch.set_num_threads(1) below limits PyTorch's own (OpenMP) threads, but
+# Debian's torch and numpy multiply through OpenBLAS (libblas.so.3 → openblas-pthread), whose
+# thread pool only reads these variables, before the library loads. Without them its linear
+# layers ran on both CPUs (process CPU time above wall time).
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[variable] = "1"
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 kind, path = sys.argv[1], sys.argv[2]
 n, d, epochs, batch = (int(v) for v in sys.argv[3:7])

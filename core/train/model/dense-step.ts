@@ -2,20 +2,21 @@
  * The training step for plain dense stacks (linear models, MLPs without dropout or batch norm) on
  * the wasm and CPU backends: the backward pass written out by hand as a few matrix products, the
  * loss head and the optimiser in JS. Profiling one step of the benchmark MLP (30→64→64→1, batch
- * 1024) on wasm showed why autodiff + `tf.train.adam` is slow there: ~190 kernel launches per
- * step, of which `Sum` for the bias gradients (~0.4 ms each: a transpose then a reduction) and
- * `Transpose` ahead of each weight-gradient product (~0.3 ms each) cost more than the products.
+ * 1024) on wasm showed why autodiff + `tf.train.adam` is slow there: ~190 kernel launches a step,
+ * where a `Sum` for each bias gradient (~0.4 ms: a transpose, then a reduction), the transposes
+ * ahead of the weight-gradient products and ~175 small kernels of the optimiser and loss chains
+ * together cost more than the products themselves. This step launches 20.
  *
- * Per layer ℓ, with A the layer's input (rows × inputs) and G = ∂loss/∂(its pre-activation):
- *   forward    A' = act(A·W + b)                 one fused kernel (bias and relu/elu inside XNNPACK)
- *   gradients  [∂W; ∂b] = [Aᵀ; 1ᵀ] · G           one product: a row of ones gives the bias sums
- *   backward   G_prev = (G·Wᵀ) ⊙ act′(A)         one product + one or two elementwise kernels
- * Aᵀ is transposed in JS (a tiled copy, faster than the wasm `Transpose` kernel) from a view of
- * the wasm heap; for a one-unit head ∂W is summed in JS instead, which needs no transpose.
+ * Per layer, with A its input (rows × inputs) and G = ∂loss/∂(its pre-activation):
+ *   forward    A′ = act(A·W + b)          one fused kernel (product, bias, relu/elu in XNNPACK)
+ *   gradients  [∂W; ∂b] = [Aᵀ; 1ᵀ]·G     one product; the row of ones gives the bias sums
+ *              or ∂Wᵀ = Gᵀ·A              when A is narrower (see `gradientRoute`)
+ *   backward   G_prev = (G·Wᵀ) ⊙ act′(A)  one product and one or two elementwise kernels
+ * Transposes are JS loops over a view of the wasm heap; a one-unit head's ∂W is a JS column sum.
  *
  * The weights live in one flat vector here (`dense-layers.ts`) and are written to the model's
  * variables by `syncModel`; the optimiser is `flat-optimizer.ts`, tfjs' update rules in one loop.
- * `dense-step.test.ts` checks the gradients and updates against the general path.
+ * `dense-step.test.ts` checks every update against the autodiff step's.
  */
 import type { Tensor, Tensor2D, TensorInfo } from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../contract/training.js';
@@ -58,14 +59,17 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
     epsilon: tf.backend().epsilon(),
   });
   const head = layers[layers.length - 1]!;
-  // A one-unit head's kernel gradient is a weighted column sum: cheaper in JS than a transpose.
-  const headInJs = head.units === 1;
+  const routes = layers.map((layer, i) => gradientRoute(layer, i === layers.length - 1));
   const headGradient = new Float32Array(maxRows * head.units);
-  const headSums = new Float64Array(head.inputs + 1);
-  // [Aᵀ; 1ᵀ] per layer whose kernel gradient is a device product.
+  // Per layer: the JS-transposed operand of its kernel-gradient product, and column sums.
   const transposed = layers.map((layer, i) =>
-    i === layers.length - 1 && headInJs ? null : new Float32Array((layer.inputs + 1) * maxRows),
+    routes[i] === 'inputT'
+      ? new Float32Array((layer.inputs + 1) * maxRows)
+      : routes[i] === 'gradientT'
+        ? new Float32Array(layer.units * maxRows)
+        : null,
   );
+  const sums = layers.map((layer) => new Float64Array(Math.max(layer.inputs, layer.units) + 1));
   const kernelsT = layers.map((layer) => new Float32Array(layer.inputs * layer.units));
   let lossSum = 0;
   let scoreSum = 0;
@@ -103,16 +107,36 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
       let gradient = tf.tensor2d(headGradient.subarray(0, rows * head.units), [rows, head.units]);
       for (let i = last; i >= 0; i--) {
         const layer = layers[i]!;
-        const input = i === 0 ? batch.x : read(activations[i]!);
-        const buffer = transposed[i];
-        if (buffer) {
-          transposeWithOnes(input, rows, layer.inputs, buffer);
-          const inputT = tf.tensor2d(buffer.subarray(0, (layer.inputs + 1) * rows), [layer.inputs + 1, rows]);
-          // Rows 0…inputs−1 are ∂W in the kernel's layout, the last row ∂b: the flat layout.
-          grads.set(read(tf.matMul(inputT, gradient)), layer.offset);
-        } else {
-          weightedColumnSums(input, headGradient, rows, layer.inputs, headSums);
-          grads.set(headSums, layer.offset);
+        // Views are read just before use: any allocation on the wasm heap may move it.
+        const input = () => (i === 0 ? batch.x : read(activations[i]!));
+        const sum = sums[i]!;
+        switch (routes[i]!) {
+          case 'js':
+            weightedColumnSums(input(), headGradient, rows, layer.inputs, sum);
+            grads.set(sum.subarray(0, layer.inputs + 1), layer.offset);
+            break;
+          case 'inputT': {
+            const buffer = transposed[i]!;
+            transpose(input(), rows, layer.inputs, buffer, null);
+            buffer.fill(1, layer.inputs * rows, (layer.inputs + 1) * rows);
+            const inputT = tf.tensor2d(buffer.subarray(0, (layer.inputs + 1) * rows), [
+              layer.inputs + 1,
+              rows,
+            ]);
+            // Rows 0…inputs−1 are ∂W in the kernel's layout, the last row ∂b: the flat layout.
+            grads.set(read(tf.matMul(inputT, gradient)), layer.offset);
+            break;
+          }
+          case 'gradientT': {
+            const buffer = transposed[i]!;
+            transpose(read(gradient), rows, layer.units, buffer, sum);
+            const gradientT = tf.tensor2d(buffer.subarray(0, layer.units * rows), [layer.units, rows]);
+            // ∂Wᵀ (units × inputs), written back transposed; ∂b are the column sums of G.
+            const kernelGradientT = read(tf.matMul(gradientT, activations[i]!));
+            transposeInto(kernelGradientT, 0, layer.units, layer.inputs, grads.subarray(layer.offset));
+            for (let o = 0; o < layer.units; o++) grads[biasOffset(layer) + o] = sum[o]!;
+            break;
+          }
         }
         if (i > 0) {
           const kernelT = kernelsT[i]!;
@@ -143,6 +167,20 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
       // Nothing on the device outlives a step.
     },
   };
+}
+
+/**
+ * How a layer's kernel gradient is computed. Every product with the batch as its inner dimension
+ * needs one operand transposed (here, in JS) and the other packed by XNNPACK (~3 ns a value, three
+ * times a JS transpose's cost), so the narrower of the layer's input and gradient is packed:
+ * - `inputT`: [∂W; ∂b] = [Aᵀ; 1ᵀ] · G — a row of ones gives the bias sums in the same product;
+ * - `gradientT`: ∂Wᵀ = Gᵀ · A, with ∂b summed while transposing G (inputs narrower than units,
+ *   e.g. 30 features into 64 units);
+ * - `js`: a one-unit head, Σ A·g in JS — no transpose and no packing at all.
+ */
+function gradientRoute(layer: DenseLayer, isHead: boolean): 'js' | 'inputT' | 'gradientT' {
+  if (isHead && layer.units === 1) return 'js';
+  return layer.inputs < layer.units ? 'gradientT' : 'inputT';
 }
 
 function biasOffset(layer: DenseLayer): number {
@@ -209,32 +247,51 @@ function hostReader(tf: Tf): (t: Tensor) => Float32Array {
 }
 
 /**
- * `source` (rows × cols) transposed into `target` as (cols + 1) × rows, the last row all ones.
- * Eight source rows at a time, written as eight adjacent floats per column: measured 65 µs for
- * 1024 × 64 on wasm's heap, where a 16 × 16 tiled loop took 150 µs and the wasm `Transpose` kernel
- * 250 µs.
+ * `source` (rows × cols) transposed into `target` (cols × rows); with `columnSums`, also the sum
+ * of each column. Eight source rows at a time, written as eight adjacent floats per column:
+ * measured 65 µs for 1024 × 64 on wasm's heap, where a 16 × 16 tiled loop took 150 µs and the
+ * wasm `Transpose` kernel 250 µs.
  */
-function transposeWithOnes(source: Float32Array, rows: number, cols: number, target: Float32Array): void {
+function transpose(
+  source: Float32Array,
+  rows: number,
+  cols: number,
+  target: Float32Array,
+  columnSums: Float64Array | null,
+): void {
   const whole = rows - (rows % 8);
+  columnSums?.fill(0);
   for (let i = 0; i < whole; i += 8) {
     const first = i * cols;
     for (let j = 0; j < cols; j++) {
       const at = j * rows + i;
       const from = first + j;
-      target[at] = source[from]!;
-      target[at + 1] = source[from + cols]!;
-      target[at + 2] = source[from + 2 * cols]!;
-      target[at + 3] = source[from + 3 * cols]!;
-      target[at + 4] = source[from + 4 * cols]!;
-      target[at + 5] = source[from + 5 * cols]!;
-      target[at + 6] = source[from + 6 * cols]!;
-      target[at + 7] = source[from + 7 * cols]!;
+      const v0 = source[from]!;
+      const v1 = source[from + cols]!;
+      const v2 = source[from + 2 * cols]!;
+      const v3 = source[from + 3 * cols]!;
+      const v4 = source[from + 4 * cols]!;
+      const v5 = source[from + 5 * cols]!;
+      const v6 = source[from + 6 * cols]!;
+      const v7 = source[from + 7 * cols]!;
+      target[at] = v0;
+      target[at + 1] = v1;
+      target[at + 2] = v2;
+      target[at + 3] = v3;
+      target[at + 4] = v4;
+      target[at + 5] = v5;
+      target[at + 6] = v6;
+      target[at + 7] = v7;
+      if (columnSums) columnSums[j] = columnSums[j]! + (v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7);
     }
   }
   for (let i = whole; i < rows; i++) {
-    for (let j = 0; j < cols; j++) target[j * rows + i] = source[i * cols + j]!;
+    for (let j = 0; j < cols; j++) {
+      const v = source[i * cols + j]!;
+      target[j * rows + i] = v;
+      if (columnSums) columnSums[j] = columnSums[j]! + v;
+    }
   }
-  target.fill(1, cols * rows, (cols + 1) * rows);
 }
 
 /** The rows × cols matrix at `source[offset…]` transposed into `target` (cols × rows). */

@@ -3,8 +3,9 @@
  * network is dominated by fixed overhead rather than arithmetic, and `model.fit` adds to it (a
  * fresh tensor pair from JS per batch, metrics synced per batch, callbacks). Here:
  *
- * - the rows are shuffled in JS once per epoch and each batch goes to the device as one
- *   contiguous copy (on wasm a `gather` of rows costs milliseconds, a copy microseconds);
+ * - the row order is shuffled once per epoch; each batch's rows are gathered in JS into one
+ *   batch-sized buffer and go to the device as one copy (on wasm a `gather` kernel costs
+ *   milliseconds, a copy microseconds; no shuffled copy of the whole training set is kept);
  * - one step is a `TrainingStep`: the dense step (`dense-step.ts`: a hand-written backward pass
  *   and a JS optimiser) for plain dense stacks on wasm and CPU, otherwise the autodiff step
  *   (`autodiff-step.ts`: `optimizer.minimize` on the logits model) for everything else;
@@ -29,7 +30,7 @@ import {
   checkData,
   checkStoppingMetric,
   classWeightsOf,
-  permuteRows,
+  gatherRows,
   targetRows,
   weightPerRow,
   type TrainingData,
@@ -84,11 +85,11 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
     if (data.nVal > 0) xVal = tf.tensor(data.xVal, [data.nVal, ...built.inputShape], 'float32');
     const weights = classWeightsOf(data, config.classWeights);
     const sampleWeights = weights ? weightPerRow(data.yTrain, data.nTrain, weights) : null;
-    // Each epoch's shuffled copy of the rows; a batch is then a contiguous block of it.
-    const shuffled = {
-      x: new Float32Array(data.xTrain.length),
-      y: new Float32Array(targets.values.length),
-      w: sampleWeights ? new Float32Array(data.nTrain) : null,
+    // One batch's rows, gathered from the training set in the epoch's shuffled order.
+    const staging = {
+      x: new Float32Array(batchSize * data.d),
+      y: new Float32Array(batchSize * targets.width),
+      w: sampleWeights ? new Float32Array(batchSize) : null,
     };
 
     const epochs: EpochMetrics[] = [];
@@ -99,16 +100,17 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
 
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const started = performance.now();
-      permuteRows(shuffledIndices(data.nTrain, random, order), data.xTrain, data.d, shuffled.x);
-      permuteRows(order, targets.values, targets.width, shuffled.y);
-      if (sampleWeights && shuffled.w) permuteRows(order, sampleWeights, 1, shuffled.w);
+      shuffledIndices(data.nTrain, random, order);
       for (let start = 0; start < data.nTrain; start += batchSize) {
         throwIfAborted(signal);
         const rows = Math.min(batchSize, data.nTrain - start);
+        gatherRows(order, start, rows, data.xTrain, data.d, staging.x);
+        gatherRows(order, start, rows, targets.values, targets.width, staging.y);
+        if (sampleWeights && staging.w) gatherRows(order, start, rows, sampleWeights, 1, staging.w);
         step.run({
-          x: shuffled.x.subarray(start * data.d, (start + rows) * data.d),
-          y: shuffled.y.subarray(start * targets.width, (start + rows) * targets.width),
-          w: shuffled.w ? shuffled.w.subarray(start, start + rows) : null,
+          x: staging.x.subarray(0, rows * data.d),
+          y: staging.y.subarray(0, rows * targets.width),
+          w: staging.w ? staging.w.subarray(0, rows) : null,
           rows,
         });
         if (performance.now() - lastYield > yieldEveryMs) {
