@@ -162,9 +162,15 @@ export async function countValues(
   // Grouped before the cast, so distinct integers beyond 2^53 are still counted apart. Positions and
   // expressions, not aliases, inside: a source column named like an alias would win over it.
   const parts = plans.map((plan) => {
-    const groups = `SELECT ${plan.valueSql} AS value, count(*) AS n FROM ${source.fromSql} WHERE ${plan.valueSql} IS NOT NULL GROUP BY 1`;
+    // A DOUBLE column is grouped as stored and its non-finite groups dropped after: a quarter cheaper
+    // than masking NaN and infinities on every row first (`valueSql`).
+    const groups =
+      plan.column.storageType.toUpperCase() === 'DOUBLE'
+        ? `SELECT value, n FROM (SELECT ${plan.ident} AS value, count(*) AS n FROM ${source.fromSql} GROUP BY 1) WHERE isfinite(value)`
+        : `SELECT ${plan.valueSql} AS value, count(*) AS n FROM ${source.fromSql} WHERE ${plan.valueSql} IS NOT NULL GROUP BY 1`;
     const guarded = `SELECT value, n, count(*) OVER () AS d, row_number() OVER () AS r FROM (${groups})`;
-    return `SELECT ${plan.index} AS c, CAST(value AS DOUBLE) AS v, n, d FROM (${guarded}) WHERE d <= ${exactDistinctLimit} OR r = 1`;
+    // DOUBLE counts: JS numbers straight away, not BigInts (up to 100,000 rows per column reach JS).
+    return `SELECT ${plan.index} AS c, CAST(value AS DOUBLE) AS v, CAST(n AS DOUBLE) AS n, CAST(d AS DOUBLE) AS d FROM (${guarded}) WHERE d <= ${exactDistinctLimit} OR r = 1`;
   });
   const reader = await connection.runAndReadAll(
     `${parts.map((part) => `(${part})`).join(' UNION ALL ')} ORDER BY c, v`,
