@@ -1,25 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendAnnotations } from '../registry/index.js';
-import { useTempDir } from '../registry/test-support.js';
 import { checkExportable, exportAnnotations, exportLabelVersion } from './export.js';
 import { exportFileName, safeFileName, uniqueName } from './file-names.js';
-import { freeze, imageVersion, label, labelSet, openStores, tableVersion } from './file-test-support.js';
-import type { TestStores } from './file-test-support.js';
+import { freeze, imageVersion, label, labelSet, tableVersion, useTestStores } from './file-test-support.js';
 
 describe('label version export', () => {
-  const tempDir = useTempDir();
-  const opened: TestStores[] = [];
-  afterEach(async () => {
-    for (const t of opened.splice(0)) await t.close();
-  });
-  const open = async () => {
-    const t = await openStores(tempDir());
-    opened.push(t);
-    return t;
-  };
+  const open = useTestStores();
   const visible = (dir: string) => readdirSync(dir).filter((n) => !n.startsWith('.'));
 
   it('writes csv (row_id,label) and jsonl byte for byte as frozen', async () => {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach } from 'vitest';
 import type {
   DatasetVersion,
   LabelSet,
@@ -21,6 +22,7 @@ import {
   registerVersion,
 } from '../registry/index.js';
 import type { RegistryDb } from '../registry/index.js';
+import { useTempDir } from '../registry/test-support.js';
 import { freezeLabelSet } from './freeze.js';
 
 /**
@@ -92,6 +94,20 @@ function register(
 }
 
 /** A table of `rows` rows: `_row_id`, `text`. */
+/** Stores per test on a fresh temp folder, closed after each test. Call at describe level. */
+export function useTestStores(): () => Promise<TestStores> {
+  const tempDir = useTempDir();
+  const opened: TestStores[] = [];
+  afterEach(async () => {
+    for (const t of opened.splice(0)) await t.close();
+  });
+  return async () => {
+    const t = await openStores(tempDir());
+    opened.push(t);
+    return t;
+  };
+}
+
 export async function tableVersion(t: TestStores, rows: number): Promise<DatasetVersion> {
   const snap = await snapshot(t, `SELECT range AS _row_id, 'item ' || range AS text FROM range(${rows})`);
   return register(t, snap, rows, [{ name: 'text', type: 'text', storageType: 'VARCHAR' }], 'csv');

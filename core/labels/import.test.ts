@@ -1,31 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   annotationHistory,
   appendAnnotations,
   currentLabels,
   iterateAnnotations,
 } from '../registry/index.js';
-import { useTempDir } from '../registry/test-support.js';
 import type { DatasetVersion, LabelSet } from '../contract/index.js';
 import { exportAnnotations, exportLabelVersion } from './export.js';
-import { freeze, imageVersion, label, labelSet, openStores, tableVersion } from './file-test-support.js';
+import { freeze, imageVersion, label, labelSet, tableVersion, useTestStores } from './file-test-support.js';
 import type { TestStores } from './file-test-support.js';
 import { importLabels, maxReportedPerKind } from './import.js';
 import { maxLineBytes } from './import-lines.js';
 
 describe('label import', () => {
-  const tempDir = useTempDir();
-  const opened: TestStores[] = [];
-  afterEach(async () => {
-    for (const t of opened.splice(0)) await t.close();
-  });
-  const open = async () => {
-    const t = await openStores(tempDir());
-    opened.push(t);
-    return t;
-  };
+  const open = useTestStores();
   const file = (t: TestStores, name: string, content: string | Buffer) => {
     const p = path.join(t.dir, name);
     writeFileSync(p, content);
