@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { useModalDialog } from './use-modal-dialog.js';
 import { useApp, useDeps } from '../store/app-store.js';
 
 function baseName(path: string): string {
@@ -21,15 +22,8 @@ export function FolderImport() {
   const trackJob = useApp((state) => state.trackJob);
   const reportError = useApp((state) => state.reportError);
   const [open, setOpen] = useState(false);
+  const dialogRef = useModalDialog(open);
   const [path, setPath] = useState('');
-  const dialogRef = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   const submit = async (typed: string): Promise<void> => {
     const folder = typed.trim();

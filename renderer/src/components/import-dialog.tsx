@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from './use-modal-dialog.js';
 import { columnTypes } from '../../../core/contract/schemas.js';
 import type { ColumnType } from '../../../core/contract/schemas.js';
 import { useApp } from '../store/app-store.js';
@@ -10,15 +10,8 @@ export function ImportDialog() {
   const confirm = useApp((state) => state.confirmImport);
   const setColumnType = useApp((state) => state.setDraftColumnType);
   const setDatasetName = useApp((state) => state.setDraftDatasetName);
-  const dialogRef = useRef<HTMLDialogElement>(null);
 
-  const open = draft !== null;
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const dialogRef = useModalDialog(draft !== null);
 
   return (
     <dialog

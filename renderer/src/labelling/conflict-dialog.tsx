@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../components/use-modal-dialog.js';
 import type { LabelSet } from '../../../core/contract/labels.js';
 import { useApp } from '../store/app-store.js';
 import { LabelChip } from './label-chip.js';
@@ -11,14 +11,7 @@ export function ConflictDialog({ labelSet }: { labelSet: LabelSet }) {
   const conflict = useApp((state) => state.labelConflicts[0] ?? null);
   const waiting = useApp((state) => state.labelConflicts.length);
   const resolve = useApp((state) => state.resolveConflict);
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const open = conflict !== null;
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const dialogRef = useModalDialog(conflict !== null);
   return (
     <dialog
       ref={dialogRef}
