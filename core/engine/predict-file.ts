@@ -15,10 +15,7 @@ import { predictImageFolder } from './predict-images.js';
 import { predictInWorker } from '../train/worker/run-in-worker.js';
 import type { JobContext } from './job-runner.js';
 import type { EngineParts } from './parts.js';
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+import { csvField } from '../data/csv-field.js';
 
 /**
  * Predicts every row of a file: the file is read like an import (every format, the same checks and

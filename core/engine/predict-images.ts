@@ -1,34 +1,22 @@
 import { createWriteStream } from 'node:fs';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { InvalidInputError } from '../contract/index.js';
 import type { ImagePipeline } from '../train/data/image-data.js';
 import { decodeImages } from '../train/data/image-data.js';
+import { scanImageFolder } from '../data/images/index.js';
 import { predictInWorker } from '../train/worker/run-in-worker.js';
 import type { JobContext } from './job-runner.js';
 import type { EngineParts } from './parts.js';
+import { csvField } from '../data/csv-field.js';
 
-const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.webp']);
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** Image files under a folder (nested too), by relative path sorted bytewise; or the one file given. */
-export async function listImageFiles(source: string): Promise<{ root: string; files: string[] }> {
+/** The images under a folder (as the image import lists them: nested, sorted, links not followed), or the one file given. */
+async function listImageFiles(source: string): Promise<{ root: string; files: string[] }> {
   const info = await stat(source).catch(() => null);
-  if (info === null) throw new InvalidInputError(`${source} does not exist.`, { path: source });
-  if (info.isFile()) return { root: path.dirname(source), files: [path.basename(source)] };
-  const entries = await readdir(source, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile() && imageExtensions.has(path.extname(e.name).toLowerCase()))
-    .map((e) => path.relative(source, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (files.length === 0) {
-    throw new InvalidInputError(`${source} holds no PNG, JPEG or WebP images to predict.`, { path: source });
-  }
-  return { root: source, files };
+  if (info?.isFile() === true) return { root: path.dirname(source), files: [path.basename(source)] };
+  const scan = await scanImageFolder(source);
+  return { root: source, files: scan.files.map((f) => f.relativePath) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { isImageVersion } from './snapshot-rows.js';
 import type { ImageRow } from './snapshot-rows.js';
 import { TextSink, writeFileAtomically } from './staging.js';
 import type { FileWorkOptions, LabelFileStores, LabelVersionExport } from './types.js';
+import { csvField } from '../data/csv-field.js';
 
 export interface ExportResult {
   readonly outputPath: string;
@@ -36,10 +37,6 @@ export function checkExportable(
       `Label set "${set.name}" is a ${set.task === 'multi' ? 'multi-label' : 'score'} set: the imagenet format puts each image in exactly one class folder. Export it as csv or jsonl.`,
       { labelSetId: set.id, format, task: set.task },
     );
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 async function writeCsv(
