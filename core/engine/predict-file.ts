@@ -10,7 +10,7 @@ import { quoteLiteral } from '../data/sql.js';
 import { transformRows } from '../train/data/index.js';
 import type { FittedPipeline } from '../train/data/index.js';
 import { unpackArtifact } from '../train/artifact.js';
-import { isImagePipeline } from '../train/data/image-data.js';
+import { isImagePipeline } from '../train/data/pipeline.js';
 import { predictImageFolder } from './predict-images.js';
 import { predictInWorker } from '../train/worker/run-in-worker.js';
 import type { JobContext } from './job-runner.js';

@@ -3,7 +3,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { InvalidInputError } from '../contract/index.js';
-import type { ImagePipeline } from '../train/data/image-data.js';
+import type { ImagePipeline } from '../train/data/pipeline.js';
 import { decodeImages } from '../train/data/image-data.js';
 import { scanImageFolder } from '../data/images/index.js';
 import { predictInWorker } from '../train/worker/run-in-worker.js';

@@ -22,7 +22,7 @@ import { prepareTrainingData } from '../train/data/index.js';
 import type { PreparedData, SplitData } from '../train/data/index.js';
 import { trainInWorker } from '../train/worker/run-in-worker.js';
 import { prepareImageData } from '../train/data/image-data.js';
-import type { ImagePipeline } from '../train/data/image-data.js';
+import { isImagePipeline } from '../train/data/pipeline.js';
 import { trainingLabels } from './training-source.js';
 import type { TrainedInWorker } from '../train/worker/run-in-worker.js';
 import type { TrainingArrays } from '../train/worker/protocol.js';
@@ -153,7 +153,7 @@ export async function trainRun(
     job.progress(at(0.01), `Preparing ${version.rowCount.toLocaleString('en-US')} rows`);
     const labels = trainingLabels(parts, config, version)?.column;
     const parquetPath = parts.store.pathOf(version.snapshotSha256);
-    const data: PreparedData & { imagePipeline?: ImagePipeline } =
+    const data: PreparedData =
       config.task === 'image_classification'
         ? await prepareImageData({
             db: parts.duck,
@@ -226,14 +226,14 @@ export async function trainRun(
             target: config.target.column,
             labels: data.labels,
             featureNames: data.featureNames,
-            pipeline: data.imagePipeline ?? data.pipeline,
+            pipeline: data.pipeline,
           },
           best.trained.network,
         ),
       );
       const stored = await parts.store.commit(staged);
-      const inputs = data.imagePipeline
-        ? [{ name: data.imagePipeline.column, type: 'text' as const }]
+      const inputs = isImagePipeline(data.pipeline)
+        ? [{ name: data.pipeline.column, type: 'text' as const }]
         : data.pipeline.steps.map((step) => ({ name: step.column, type: step.type }));
       const model = registerModelVersion(parts.db, {
         runId: run.id,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../registry/test-support.js';
-import type { ImagePipeline } from './image-data.js';
+import type { ImagePipeline } from './pipeline.js';
 import { decodeImages } from './image-data.js';
 
 const pipeline = (channels: 1 | 3): ImagePipeline => ({

@@ -6,30 +6,10 @@ import type { TrainingConfig } from '../../contract/training.js';
 import { rowIdColumn } from '../../data/column-types.js';
 import { withConnection } from '../../data/duck.js';
 import { quoteIdent } from '../../data/sql.js';
+import type { ImagePipeline } from './pipeline.js';
 import type { LabelColumn, PreparedData, SplitData } from './prepare.js';
 import { maxClasses, missingSliceValue, trainingSource } from './prepare.js';
 import { assignHoldout, splitCodes } from './split.js';
-
-/**
- * The image half of the feature pipeline: every image is decoded, resized to `size × size`
- * (stretched, as Keras' `image_dataset_from_directory` does by default), converted to grey or sRGB,
- * and scaled to [0, 1]. Stored in the model artifact so prediction decodes identically.
- */
-export interface ImagePipeline {
-  readonly version: 1;
-  readonly kind: 'image';
-  /** The column of the dataset holding each image's sha256 (image datasets: `image`). */
-  readonly column: string;
-  readonly size: number;
-  readonly channels: 1 | 3;
-  readonly trainRows: number;
-}
-
-export function isImagePipeline(pipeline: unknown): pipeline is ImagePipeline {
-  return (
-    typeof pipeline === 'object' && pipeline !== null && (pipeline as { kind?: unknown }).kind === 'image'
-  );
-}
 
 /** Images decoded at once: sharp decodes on libuv's threads, so a few in flight keep them busy. */
 const decodeConcurrency = 8;
@@ -122,9 +102,7 @@ interface LabelledImage {
  * Image classification data: reads `_row_id`, image hash, target and categorical columns,
  * splits (stratified holdout, seeded), and decodes every image through the image pipeline.
  */
-export async function prepareImageData(
-  input: PrepareImageDataInput,
-): Promise<PreparedData & { imagePipeline: ImagePipeline }> {
+export async function prepareImageData(input: PrepareImageDataInput): Promise<PreparedData<ImagePipeline>> {
   const { config } = input;
   const model = config.model;
   if (model.kind !== 'cnn') {
@@ -153,22 +131,31 @@ export async function prepareImageData(
   }
   const sliceColumns = columns.filter((c) => c.type === 'categorical' && c.name !== target.name);
   const source = trainingSource(input.parquetPath, input.labels);
-  const rows = await withConnection(input.db, async (connection) => {
+  // Every row in one read; those without an image or a target are counted, then left out.
+  const allRows = await withConnection(input.db, async (connection) => {
     const result = await connection.runAndReadAll(
       `SELECT CAST(${quoteIdent(rowIdColumn)} AS DOUBLE), CAST(${quoteIdent(imageColumn)} AS VARCHAR), CAST(${quoteIdent(target.name)} AS VARCHAR)` +
         `${sliceColumns.map((c) => `, CAST(${quoteIdent(c.name)} AS VARCHAR)`).join('')} FROM ${source.from} ` +
-        `WHERE ${quoteIdent(target.name)} IS NOT NULL AND ${quoteIdent(imageColumn)} IS NOT NULL ORDER BY 1`,
+        'ORDER BY 1',
       [...source.params],
     );
-    return result.getRows().map((row): LabelledImage => ({
-      rowId: Number(row[0]),
-      sha256: String(row[1]),
-      label: String(row[2]),
-      slices: Object.fromEntries(
-        sliceColumns.map((c, i) => [c.name, row[3 + i] === null ? missingSliceValue : String(row[3 + i])]),
-      ),
-    }));
+    return result.getRows().map((row): LabelledImage | null =>
+      row[1] === null || row[2] === null
+        ? null
+        : {
+            rowId: Number(row[0]),
+            sha256: String(row[1]),
+            label: String(row[2]),
+            slices: Object.fromEntries(
+              sliceColumns.map((c, i) => [
+                c.name,
+                row[3 + i] === null ? missingSliceValue : String(row[3 + i]),
+              ]),
+            ),
+          },
+    );
   });
+  const rows = allRows.filter((row): row is LabelledImage => row !== null);
   const labels = [...new Set(rows.map((r) => r.label))].sort();
   if (labels.length < 2) {
     throw new InvalidInputError(
@@ -197,9 +184,10 @@ export async function prepareImageData(
     trainRows: assignment.filter((code) => code === splitCodes.train).length,
   };
   const warnings: string[] = [];
-  const dropped = await countRows(input, source.from, source.params);
-  if (dropped > rows.length) {
-    warnings.push(`${dropped - rows.length} image(s) have no value in \`${target.name}\` and were left out.`);
+  if (allRows.length > rows.length) {
+    warnings.push(
+      `${allRows.length - rows.length} image(s) have no value in \`${target.name}\` and were left out.`,
+    );
   }
   const d = pipeline.size * pipeline.size * pipeline.channels;
   const splitOf = (code: number): SplitData & { members: LabelledImage[] } => {
@@ -237,20 +225,8 @@ export async function prepareImageData(
     labels,
     splits: { train, validation, test },
     folds: null,
-    pipeline: { version: 1, steps: [], featureNames: [], trainRows: pipeline.trainRows },
-    imagePipeline: pipeline,
+    pipeline,
     testSlices,
     warnings,
   };
-}
-
-async function countRows(
-  input: PrepareImageDataInput,
-  from: string,
-  params: readonly unknown[],
-): Promise<number> {
-  return withConnection(input.db, async (connection) => {
-    const result = await connection.runAndReadAll(`SELECT count(*) FROM ${from}`, [...(params as never[])]);
-    return Number(result.getRows()[0]?.[0] ?? 0);
-  });
 }

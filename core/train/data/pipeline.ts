@@ -100,3 +100,24 @@ export function stepInputType(step: FeatureStep): ColumnType {
 export function pipelineFeatureNames(steps: readonly FeatureStep[]): string[] {
   return steps.flatMap(stepFeatureNames);
 }
+
+/**
+ * The image half of the feature pipeline: every image is decoded, resized to `size × size`
+ * (stretched, as Keras' `image_dataset_from_directory` does by default), converted to grey or sRGB,
+ * and scaled to [0, 1]. Stored in the model artifact so prediction decodes identically.
+ */
+export interface ImagePipeline {
+  readonly version: 1;
+  readonly kind: 'image';
+  /** The column of the dataset holding each image's sha256 (image datasets: `image`). */
+  readonly column: string;
+  readonly size: number;
+  readonly channels: 1 | 3;
+  readonly trainRows: number;
+}
+
+export function isImagePipeline(pipeline: unknown): pipeline is ImagePipeline {
+  return (
+    typeof pipeline === 'object' && pipeline !== null && (pipeline as { kind?: unknown }).kind === 'image'
+  );
+}

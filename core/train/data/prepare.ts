@@ -12,7 +12,7 @@ import { streamEncoded } from './encode.js';
 import type { TabularTask } from './features.js';
 import { resolveColumns } from './features.js';
 import { fitPipeline } from './fit.js';
-import type { FittedPipeline } from './pipeline.js';
+import type { FittedPipeline, ImagePipeline } from './pipeline.js';
 import type { Fold } from './split.js';
 import { assignFolds, assignHoldout, splitCodes } from './split.js';
 import { checkSourceColumns, describeRelation } from './transform.js';
@@ -29,7 +29,8 @@ export interface SplitData {
   readonly d: number;
 }
 
-export interface PreparedData {
+/** `P`: the tabular feature pipeline, or (image classification) the image pipeline. */
+export interface PreparedData<P extends FittedPipeline | ImagePipeline = FittedPipeline | ImagePipeline> {
   readonly task: TabularTask;
   /** Encoded feature names in matrix column order, e.g. `age`, `region=north`, `applied_on.month`. */
   readonly featureNames: string[];
@@ -40,7 +41,7 @@ export interface PreparedData {
   /** K-fold only: indices into the non-test rows (train ∪ validation, concatenated in that order). */
   readonly folds: Fold[] | null;
   /** Fitted on the training split only; JSON-serialisable. */
-  readonly pipeline: FittedPipeline;
+  readonly pipeline: P;
   /** Every categorical column's value per test row (`(missing)` when empty), for sliced metrics. */
   readonly testSlices: Record<string, string[]>;
   /** What was dropped, excluded or bucketed, in words for the user. */
@@ -236,7 +237,9 @@ function emptySplit(
  * (seeded, stratified by class when asked), fits the feature pipeline on the training rows only,
  * and encodes every split with it in one DuckDB pass.
  */
-export async function prepareTrainingData(input: PrepareTrainingDataInput): Promise<PreparedData> {
+export async function prepareTrainingData(
+  input: PrepareTrainingDataInput,
+): Promise<PreparedData<FittedPipeline>> {
   const { db, parquetPath, config, signal } = input;
   const columns = input.labels ? [...input.columns, input.labels.column] : input.columns;
   const resolved = resolveColumns(columns, config);
