@@ -1,0 +1,229 @@
+/*
+ * The matrix products of the dense training step (`../dense-step.ts`), for WebAssembly with
+ * 128-bit SIMD. Built by `build-kernels.sh` (clang --target=wasm32 -msimd128) into
+ * `dense-kernels-wasm.ts`; no libc, no allocation: every pointer is an offset into the module's
+ * memory, which the step lays out once.
+ *
+ * Why not the products of tfjs' wasm backend: XNNPACK's fully-connected operator packs its second
+ * operand on every call, and in a backward pass that operand is a fresh batch-sized matrix (the
+ * layer's input or its gradient), so a quarter of the step went to packing; the weight-gradient
+ * products also needed a transpose first. Here the weight gradient is read straight from the
+ * row-major input and gradient (`matmul_tn`), and the relu mask of the backward pass is applied as
+ * the product is stored.
+ *
+ * Register blocking: 4 rows × 8 columns of the output in 8 v128 accumulators (x86-64 has 16 vector
+ * registers; 4 × 16 spilled). Without fused multiply-add in baseline wasm SIMD each step of the
+ * inner loop is 8 multiplies and 8 adds on 4 splat loads and 2 vector loads. Tails (fewer than 4
+ * rows, fewer than 8 columns) take narrower blocks and then scalar loops, so any shape is exact.
+ * Sums run over k in order, in float32.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+typedef float f32;
+
+static inline v128_t splat(const f32 *p) { return wasm_v128_load32_splat(p); }
+
+/* The epilogue of a block: bias, then relu or the mask of the layer below (1 where mask > 0). */
+static inline v128_t finish(v128_t acc, const f32 *bias, const f32 *mask, int relu) {
+  if (bias) acc = wasm_f32x4_add(acc, wasm_v128_load(bias));
+  if (relu) acc = wasm_f32x4_max(acc, wasm_f32x4_splat(0.0f));
+  if (mask) acc = wasm_v128_and(acc, wasm_f32x4_gt(wasm_v128_load(mask), wasm_f32x4_splat(0.0f)));
+  return acc;
+}
+
+static inline f32 finish1(f32 acc, const f32 *bias, const f32 *mask, int relu) {
+  if (bias) acc += *bias;
+  if (relu) acc = acc > 0.0f ? acc : 0.0f;
+  if (mask) acc = *mask > 0.0f ? acc : 0.0f;
+  return acc;
+}
+
+/*
+ * c[m×n] = a[m×k] · b[k×n], all row-major; then + bias[n] (when bias is not null), then relu
+ * (when relu is not 0), then times (mask[m×n] > 0) (when mask is not null).
+ */
+EXPORT("matmul")
+void matmul(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, const f32 *bias, const f32 *mask,
+            int relu) {
+  int i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const f32 *a0 = a + i * k, *a1 = a0 + k, *a2 = a1 + k, *a3 = a2 + k;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
+      v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      const f32 *bk = b + j;
+      for (int p = 0; p < k; p++, bk += n) {
+        v128_t b0 = wasm_v128_load(bk), b1 = wasm_v128_load(bk + 4);
+        v128_t x0 = splat(a0 + p), x1 = splat(a1 + p), x2 = splat(a2 + p), x3 = splat(a3 + p);
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+      }
+      const f32 *bj = bias ? bias + j : 0;
+      const f32 *bj4 = bias ? bias + j + 4 : 0;
+      v128_t rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+      for (int r = 0; r < 4; r++) {
+        int at = (i + r) * n + j;
+        wasm_v128_store(c + at, finish(rows[r][0], bj, mask ? mask + at : 0, relu));
+        wasm_v128_store(c + at + 4, finish(rows[r][1], bj4, mask ? mask + at + 4 : 0, relu));
+      }
+    }
+    for (; j + 4 <= n; j += 4) {
+      v128_t c0 = wasm_f32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
+      const f32 *bk = b + j;
+      for (int p = 0; p < k; p++, bk += n) {
+        v128_t b0 = wasm_v128_load(bk);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(splat(a0 + p), b0));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(splat(a1 + p), b0));
+        c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(splat(a2 + p), b0));
+        c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(splat(a3 + p), b0));
+      }
+      const f32 *bj = bias ? bias + j : 0;
+      v128_t rows[4] = {c0, c1, c2, c3};
+      for (int r = 0; r < 4; r++) {
+        int at = (i + r) * n + j;
+        wasm_v128_store(c + at, finish(rows[r], bj, mask ? mask + at : 0, relu));
+      }
+    }
+    for (; j < n; j++) {
+      /* A narrow output (a one-unit head): dot products of 4 rows with one column of b. */
+      f32 s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (int p = 0; p < k; p++) {
+        f32 w = b[p * n + j];
+        s0 += a0[p] * w;
+        s1 += a1[p] * w;
+        s2 += a2[p] * w;
+        s3 += a3[p] * w;
+      }
+      f32 rows[4] = {s0, s1, s2, s3};
+      for (int r = 0; r < 4; r++) {
+        int at = (i + r) * n + j;
+        c[at] = finish1(rows[r], bias ? bias + j : 0, mask ? mask + at : 0, relu);
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const f32 *ai = a + i * k;
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t acc = wasm_f32x4_splat(0);
+      for (int p = 0; p < k; p++) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(splat(ai + p), wasm_v128_load(b + p * n + j)));
+      int at = i * n + j;
+      wasm_v128_store(c + at, finish(acc, bias ? bias + j : 0, mask ? mask + at : 0, relu));
+    }
+    for (; j < n; j++) {
+      f32 s = 0;
+      for (int p = 0; p < k; p++) s += ai[p] * b[p * n + j];
+      int at = i * n + j;
+      c[at] = finish1(s, bias ? bias + j : 0, mask ? mask + at : 0, relu);
+    }
+  }
+}
+
+/*
+ * c[k×n] = a[m×k]ᵀ · b[m×n] (a and b row-major, m the batch): a layer's kernel gradient from its
+ * input a and the gradient b of its pre-activation. Also sums[n] = the column sums of b (the bias
+ * gradient) when sums is not null.
+ */
+EXPORT("matmul_tn")
+void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sums) {
+  int i = 0;
+  for (; i + 4 <= k; i += 4) {
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
+      v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      const f32 *ar = a + i, *br = b + j;
+      for (int r = 0; r < m; r++, ar += k, br += n) {
+        v128_t b0 = wasm_v128_load(br), b1 = wasm_v128_load(br + 4);
+        v128_t x0 = splat(ar), x1 = splat(ar + 1), x2 = splat(ar + 2), x3 = splat(ar + 3);
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+      }
+      f32 *ci = c + i * n + j;
+      wasm_v128_store(ci, c00);
+      wasm_v128_store(ci + 4, c01);
+      wasm_v128_store(ci + n, c10);
+      wasm_v128_store(ci + n + 4, c11);
+      wasm_v128_store(ci + 2 * n, c20);
+      wasm_v128_store(ci + 2 * n + 4, c21);
+      wasm_v128_store(ci + 3 * n, c30);
+      wasm_v128_store(ci + 3 * n + 4, c31);
+    }
+    for (; j + 4 <= n; j += 4) {
+      v128_t c0 = wasm_f32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
+      const f32 *ar = a + i, *br = b + j;
+      for (int r = 0; r < m; r++, ar += k, br += n) {
+        v128_t b0 = wasm_v128_load(br);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(splat(ar), b0));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(splat(ar + 1), b0));
+        c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(splat(ar + 2), b0));
+        c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(splat(ar + 3), b0));
+      }
+      f32 *ci = c + i * n + j;
+      wasm_v128_store(ci, c0);
+      wasm_v128_store(ci + n, c1);
+      wasm_v128_store(ci + 2 * n, c2);
+      wasm_v128_store(ci + 3 * n, c3);
+    }
+  }
+  /* Columns of b left over (a one-unit head has only these): vectorised along a's row instead. */
+  for (int j = n - n % 4; j < n; j++) {
+    for (int p = 0; p + 4 <= i; p += 4) {
+      v128_t acc = wasm_f32x4_splat(0);
+      const f32 *ar = a + p, *br = b + j;
+      for (int r = 0; r < m; r++, ar += k, br += n) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(ar), splat(br)));
+      c[p * n + j] = wasm_f32x4_extract_lane(acc, 0);
+      c[(p + 1) * n + j] = wasm_f32x4_extract_lane(acc, 1);
+      c[(p + 2) * n + j] = wasm_f32x4_extract_lane(acc, 2);
+      c[(p + 3) * n + j] = wasm_f32x4_extract_lane(acc, 3);
+    }
+  }
+  /* Rows of c left over (k not a multiple of 4): one row at a time, vectorised along b's row. */
+  for (; i < k; i++) {
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      v128_t c0 = wasm_f32x4_splat(0), c1 = c0;
+      const f32 *ar = a + i, *br = b + j;
+      for (int r = 0; r < m; r++, ar += k, br += n) {
+        v128_t x = splat(ar);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(br)));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(br + 4)));
+      }
+      wasm_v128_store(c + i * n + j, c0);
+      wasm_v128_store(c + i * n + j + 4, c1);
+    }
+    for (; j < n; j++) {
+      f32 s = 0;
+      for (int r = 0; r < m; r++) s += a[r * k + i] * b[r * n + j];
+      c[i * n + j] = s;
+    }
+  }
+  if (sums) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t acc = wasm_f32x4_splat(0);
+      for (int r = 0; r < m; r++) acc = wasm_f32x4_add(acc, wasm_v128_load(b + r * n + j));
+      wasm_v128_store(sums + j, acc);
+    }
+    for (; j < n; j++) {
+      f32 s = 0;
+      for (int r = 0; r < m; r++) s += b[r * n + j];
+      sums[j] = s;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../prng.js';
+import { createDenseKernels } from './dense-kernels.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Shapes that reach every block and tail of the kernels: 4-row and 8/4-column blocks, and the rest. */
+const shapes: [m: number, k: number, n: number][] = [
+  [1, 1, 1],
+  [5, 3, 7],
+  [13, 9, 1],
+  [32, 5, 8],
+  [7, 30, 64],
+  [33, 64, 3],
+  [9, 10, 12],
+  [1024, 64, 1],
+  [6, 7, 5],
+  [64, 30, 64],
+];
+
+function filled(values: Float32Array, random: () => number): void {
+  for (let i = 0; i < values.length; i++) values[i] = random() - 0.5;
+}
+
+/** The largest difference, relative to the largest magnitude of the expected values (at least 1). */
+function worstError(actual: Float32Array, expected: Float64Array): number {
+  let scale = 1;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  return worst / scale;
+}
+
+describe('dense kernels (WebAssembly SIMD)', () => {
+  it.each(shapes)(
+    'matmul %i×%i · %i wide, with bias, relu and a mask, equals the plain product',
+    (m, k, n) => {
+      const random = mulberry32(m * 1000 + k * 10 + n);
+      const created = createDenseKernels([m * k, k * n, m * n, n, m * n, m * n, m * n]);
+      expect(created).not.toBeNull();
+      const { kernels, slots } = created!;
+      const [a, b, c, bias, mask, plain, masked] = slots as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      for (const [slot, size] of [
+        [a, m * k],
+        [b, k * n],
+        [bias, n],
+        [mask, m * n],
+      ] as const)
+        filled(kernels.view(slot, size), random);
+      const av = kernels.view(a, m * k);
+      const bv = kernels.view(b, k * n);
+      const biasView = kernels.view(bias, n);
+      const maskView = kernels.view(mask, m * n);
+      const product = new Float64Array(m * n);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum += av[i * k + p]! * bv[p * n + j]!;
+          product[i * n + j] = sum;
+        }
+
+      kernels.matmul(a, b, plain, m, k, n);
+      expect(worstError(kernels.view(plain, m * n), product)).toBeLessThan(1e-6);
+
+      kernels.matmul(a, b, c, m, k, n, { bias, relu: true });
+      const activated = product.map((v, i) => Math.max(0, v + biasView[i % n]!));
+      expect(worstError(kernels.view(c, m * n), activated)).toBeLessThan(1e-6);
+
+      kernels.matmul(a, b, masked, m, k, n, { mask });
+      const kept = product.map((v, i) => (maskView[i]! > 0 ? v : 0));
+      const maskedView = kernels.view(masked, m * n);
+      expect(worstError(maskedView, kept)).toBeLessThan(1e-6);
+      // Masked-out values are exactly zero, not just small.
+      maskView.forEach((v, i) => {
+        if (!(v > 0)) expect(maskedView[i]).toBe(0);
+      });
+    },
+  );
+
+  it.each(shapes)('matmulTransposedA over %i rows, %i × %i, and the column sums', (m, k, n) => {
+    const random = mulberry32(m + k * 7 + n * 13);
+    const created = createDenseKernels([m * k, m * n, k * n, n]);
+    const { kernels, slots } = created!;
+    const [a, b, c, sums] = slots as [number, number, number, number];
+    filled(kernels.view(a, m * k), random);
+    filled(kernels.view(b, m * n), random);
+    const av = kernels.view(a, m * k);
+    const bv = kernels.view(b, m * n);
+    const expected = new Float64Array(k * n);
+    const columnSums = new Float64Array(n);
+    for (let r = 0; r < m; r++)
+      for (let j = 0; j < n; j++) {
+        columnSums[j] = columnSums[j]! + bv[r * n + j]!;
+        for (let i = 0; i < k; i++)
+          expected[i * n + j] = expected[i * n + j]! + av[r * k + i]! * bv[r * n + j]!;
+      }
+    kernels.matmulTransposedA(a, b, c, m, k, n, sums);
+    expect(worstError(kernels.view(c, k * n), expected)).toBeLessThan(1e-6);
+    expect(worstError(kernels.view(sums, n), columnSums)).toBeLessThan(1e-6);
+  });
+
+  it('lays slots out apart from each other and from address 0 (which the kernels read as "none")', () => {
+    const { kernels, slots } = createDenseKernels([3, 5, 8])!;
+    expect(slots[0]).toBeGreaterThan(0);
+    expect(slots[1]! - slots[0]!).toBeGreaterThanOrEqual(3);
+    expect(slots[2]! - slots[1]!).toBeGreaterThanOrEqual(5);
+    expect(kernels.heap.length).toBeGreaterThanOrEqual(slots[2]! + 8);
+    // Each step has memory of its own.
+    const other = createDenseKernels([3])!;
+    other.kernels.view(other.slots[0]!, 3).fill(7);
+    expect(kernels.view(slots[0]!, 3).every((v) => v === 0)).toBe(true);
+  });
+
+  const clang = (() => {
+    try {
+      execFileSync('clang', ['--version'], { stdio: 'ignore' });
+      execFileSync('wasm-ld', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!clang)(
+    'the committed module is the one dense-kernels.c builds to (skipped without clang and lld: apt-get install clang lld)',
+    () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'orchard-kernels-'));
+      try {
+        const out = path.join(dir, 'built.ts');
+        execFileSync('sh', [path.join(here, 'build-kernels.sh'), out]);
+        expect(readFileSync(out, 'utf8')).toBe(
+          readFileSync(path.join(here, 'dense-kernels-wasm.ts'), 'utf8'),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});

@@ -1,0 +1,106 @@
+/**
+ * The dense training step's matrix products (`dense-kernels.c`, WebAssembly SIMD) with the memory
+ * they work in. One `DenseKernels` per training step: its memory is sized once for the step's
+ * buffers and never grows, so the `heap` view stays valid for the step's life.
+ */
+import { denseKernelsWasm } from './dense-kernels-wasm.js';
+
+interface Exports {
+  readonly memory: WebAssembly.Memory;
+  readonly __heap_base: WebAssembly.Global;
+  matmul(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    bias: number,
+    mask: number,
+    relu: number,
+  ): void;
+  matmul_tn(a: number, b: number, c: number, m: number, k: number, n: number, sums: number): void;
+}
+
+/** A float32 matrix or vector in the kernels' memory, by its index into `heap`. */
+export type Slot = number;
+
+export interface DenseKernels {
+  /** The whole memory as float32; a `Slot` is an index into it. */
+  readonly heap: Float32Array;
+  /** `heap` from `slot` for `length` values (a view, not a copy). */
+  view(slot: Slot, length: number): Float32Array;
+  /**
+   * c[m×n] = a[m×k] · b[k×n] (row-major), then + bias[n], then relu, then × (mask[m×n] > 0); each
+   * of the last three only when given.
+   */
+  matmul(
+    a: Slot,
+    b: Slot,
+    c: Slot,
+    m: number,
+    k: number,
+    n: number,
+    epilogue?: { bias?: Slot; relu?: boolean; mask?: Slot },
+  ): void;
+  /** c[k×n] = a[m×k]ᵀ · b[m×n]; with `sums`, also the column sums of b into sums[n]. */
+  matmulTransposedA(a: Slot, b: Slot, c: Slot, m: number, k: number, n: number, sums?: Slot): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is not available. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    const bytes = Buffer.from(denseKernelsWasm, 'base64');
+    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+const pageBytes = 65536;
+/** Slots start on 16-byte boundaries, so vector loads of a row start aligned when rows are whole vectors. */
+const slotAlign = 4;
+
+/**
+ * Kernels with room for buffers of the given sizes (in float32 values), handed out in order as
+ * slots; null where WebAssembly SIMD is not available.
+ */
+export function createDenseKernels(
+  sizes: readonly number[],
+): { kernels: DenseKernels; slots: Slot[] } | null {
+  const module = kernelModule();
+  if (module === null) return null;
+  const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  const base = (exports.__heap_base.value as number) / 4;
+  const slots: Slot[] = [];
+  let top = base;
+  for (const size of sizes) {
+    slots.push(top);
+    top += Math.ceil(size / slotAlign) * slotAlign;
+  }
+  const needed = top * 4 - exports.memory.buffer.byteLength;
+  if (needed > 0) exports.memory.grow(Math.ceil(needed / pageBytes));
+  const heap = new Float32Array(exports.memory.buffer);
+  const kernels: DenseKernels = {
+    heap,
+    view: (slot, length) => heap.subarray(slot, slot + length),
+    matmul(a, b, c, m, k, n, epilogue = {}) {
+      exports.matmul(
+        a * 4,
+        b * 4,
+        c * 4,
+        m,
+        k,
+        n,
+        (epilogue.bias ?? 0) * 4,
+        (epilogue.mask ?? 0) * 4,
+        epilogue.relu === true ? 1 : 0,
+      );
+    },
+    matmulTransposedA(a, b, c, m, k, n, sums) {
+      exports.matmul_tn(a * 4, b * 4, c * 4, m, k, n, (sums ?? 0) * 4);
+    },
+  };
+  return { kernels, slots };
+}
