@@ -1,3 +1,4 @@
+import type { Tensor4D } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from './backend.js';
 import { mulberry32 } from './prng.js';
@@ -56,6 +57,54 @@ describe('wasm training kernels', () => {
         }),
       );
       expectClose(wasm[1]!, cpu[1]!);
+      expectClose(wasm[0]!, cpu[0]!);
+    },
+  );
+
+  it.each([
+    ['same', 1, 5, 5, 9, 3, 4],
+    ['valid', 1, 3, 7, 5, 6, 8],
+    ['same', 2, 3, 9, 9, 5, 2],
+    // 2,500 output positions of 27 taps: more than one im2col chunk (65,536 values) per image.
+    ['same', 1, 3, 50, 50, 3, 5],
+  ] as const)(
+    'gives the conv2d input and filter gradients of the CPU backend (pad %s, stride %i, filter %i, input %i×%i×%i, %i filters)',
+    async (pad, stride, size, height, width, channels, out) => {
+      const { cpu, wasm } = await onBoth((tf) =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(values(2 * height * width * channels, 6), [2, height, width, channels]);
+          const filter = tf.tensor4d(values(size * size * channels * out, 7), [size, size, channels, out]);
+          const grads = tf.grads((input, f) =>
+            tf.sum(tf.mul(tf.conv2d(input as never, f as never, stride, pad), 0.5)),
+          );
+          return grads([x, filter]).map((t) => t.dataSync() as Float32Array);
+        }),
+      );
+      expectClose(wasm[0]!, cpu[0]!);
+      expectClose(wasm[1]!, cpu[1]!);
+    },
+  );
+
+  it.each([
+    [2, 2, 'valid', 8, 8],
+    [3, 2, 'same', 7, 9],
+    [2, 1, 'valid', 5, 6],
+  ] as const)(
+    'routes the max-pool gradient as the CPU backend does (pool %i, stride %i, %s, %i×%i)',
+    async (poolSize, stride, pad, height, width) => {
+      const { cpu, wasm } = await onBoth((tf) =>
+        tf.tidy(() => {
+          // Ties (whole windows of one value) and a plateau of −∞ where nothing should pass.
+          const raw = values(2 * height * width * 3, 8).map((v, i) => (i % 7 === 0 ? 0.25 : v));
+          raw.fill(-Infinity, 0, 6);
+          const x = tf.tensor4d(raw, [2, height, width, 3]);
+          const grad = tf.grad((input) => {
+            const pooled = tf.maxPool(input as Tensor4D, poolSize, stride, pad);
+            return tf.sum(tf.mul(pooled, tf.range(0, pooled.size).reshape(pooled.shape)));
+          });
+          return [grad(x).dataSync() as Float32Array];
+        }),
+      );
       expectClose(wasm[0]!, cpu[0]!);
     },
   );

@@ -1,21 +1,32 @@
 /**
- * Two fixes to the WebAssembly backend of TensorFlow.js 4.22 that training needs, installed once
- * when the wasm backend is chosen (see `selectBackend`):
+ * Fixes to the WebAssembly backend of TensorFlow.js 4.22 that training needs, installed once when
+ * the wasm backend is chosen (see `selectBackend`):
  *
  * - `BatchMatMul` with `transposeA` or `transposeB` falls back to a naive triple loop in the wasm
  *   build, about 6× slower than the XNNPACK path taken without transposes. Every dense layer's
- *   backward pass multiplies by a transpose (`dW = xᵀ·dy`, `dx = dy·Wᵀ`), so this one kernel was
- *   ~70 % of a training step. Transposing explicitly (a fast copy) and then multiplying without
- *   flags gives the same numbers at a fraction of the time.
- * - `Conv2DBackpropFilter` (the filter gradient of a convolution) is not implemented for wasm at
- *   all, so a CNN cannot train there. It is registered here as im2col + one matrix product, built
- *   from kernels the wasm backend does have (pad, slice, concat, transpose, matmul).
+ *   backward pass on the autodiff step multiplies by a transpose (`dW = xᵀ·dy`, `dx = dy·Wᵀ`), so
+ *   this one kernel was ~70 % of a training step. Transposing explicitly (a fast copy) and then
+ *   multiplying without flags gives the same numbers at a fraction of the time.
+ * - A CNN's backward pass: `Conv2DBackpropFilter` (the filter gradient) is not implemented for
+ *   wasm at all, `Conv2DBackpropInput` ran at ~1 G multiply-adds/s and `MaxPoolGrad` took ~60 ms
+ *   a batch; together 1.0 s of a 1.1 s step of the benchmark CNN. All three run on Orchard's
+ *   kernels (`kernels/conv-kernels.c`: im2col chunks through the SIMD products of the dense
+ *   step): the step took 0.31 s.
  *
- * Both are kernel-level replacements: the engine, the gradients and every model are unchanged,
+ * All are kernel-level replacements: the engine, the gradients and every model are unchanged,
  * and the results equal the CPU backend's (tested in `wasm-kernels.test.ts`).
  */
 import type { KernelBackend, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import {
+  convFilterGradient,
+  convInputGradient,
+  convKernelsAvailable,
+  maxPoolGradient,
+  type WindowShape,
+} from './kernels/conv-kernels.js';
 import type { Tf } from './tf-types.js';
+
+type Conv2DInfo = ReturnType<Tf['backend_util']['computeConv2DInfo']>;
 
 type KernelInputs = Record<string, TensorInfo>;
 type KernelCall = (inputs: KernelInputs, attrs: NamedAttrMap) => TensorInfo;
@@ -29,7 +40,7 @@ export function installWasmTrainingKernels(tf: Tf): void {
   if (installed.has(engine)) return;
   installed.add(engine);
   patchBatchMatMul(tf);
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerConv2DBackpropFilter(tf);
+  if (convKernelsAvailable()) registerConvGradients(tf);
 }
 
 function requireKernel(tf: Tf, name: string): KernelConfig {
@@ -85,25 +96,55 @@ function patchBatchMatMul(tf: Tf): void {
   });
 }
 
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
+/** What the kernels below need of tfjs' wasm backend: outputs on its heap, and views of it. */
+interface HeapBackend extends KernelBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
 }
 
-function registerConv2DBackpropFilter(tf: Tf): void {
+type Pad =
+  'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+interface ConvGradientAttrs {
+  strides: [number, number] | number;
+  pad: Pad;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function windowShape(info: Conv2DInfo): WindowShape {
+  return { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+}
+
+function requireNhwc(dataFormat: string, kernel: string): void {
+  if (dataFormat !== 'NHWC') throw new Error(`${kernel} on wasm supports NHWC only.`);
+}
+
+function outOfMemory(kernel: string): Error {
+  return new Error(`${kernel}: out of memory for the wasm training kernels (failed to allocate).`);
+}
+
+/**
+ * The convolution filter and input gradients and the max-pool gradient on Orchard's kernels
+ * (`kernels/conv-kernels.ts`). Views of the wasm heap are taken after the output is allocated, as
+ * an allocation may move the heap.
+ */
+function registerConvGradients(tf: Tf): void {
+  // tfjs-backend-wasm 4.22 has none; a later version might.
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined)
+    tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as KernelBackend;
+      const backend = anyBackend as HeapBackend;
       const x = inputs['x']!;
       const dy = inputs['dy']!;
       const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-        attrs as unknown as BackpropFilterAttrs;
-      if (dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only.');
+        attrs as unknown as ConvGradientAttrs & {
+          filterShape: [number, number, number, number];
+        };
+      requireNhwc(dataFormat, 'Conv2DBackpropFilter');
       const info = tf.backend_util.computeConv2DInfo(
         x.shape as [number, number, number, number],
         filterShape,
@@ -114,77 +155,92 @@ function registerConv2DBackpropFilter(tf: Tf): void {
         false,
         'channelsLast',
       );
-      const { batchSize, outHeight, outWidth, inChannels, outChannels, filterHeight, filterWidth } = info;
-      const { strideHeight, strideWidth, padInfo } = info;
-      const call = (name: string): KernelCall => kernelCaller(tf, name, backend);
-      const temporaries: TensorInfo[] = [];
-      const keep = (t: TensorInfo): TensorInfo => {
-        temporaries.push(t);
-        return t;
-      };
-      try {
-        const needsPad = padInfo.top > 0 || padInfo.bottom > 0 || padInfo.left > 0 || padInfo.right > 0;
-        const padded = needsPad
-          ? keep(
-              call('PadV2')(
-                { x },
-                {
-                  paddings: [
-                    [0, 0],
-                    [padInfo.top, Math.max(0, padInfo.bottom)],
-                    [padInfo.left, Math.max(0, padInfo.right)],
-                    [0, 0],
-                  ],
-                  constantValue: 0,
-                },
-              ),
-            )
-          : x;
-        // im2col: one shifted view of the input per filter tap, side by side along channels, so
-        // column (kh·W + kw)·Cin + c lines up with the filter's [kh, kw, c] layout.
-        const patches: TensorInfo[] = [];
-        const spanH = (outHeight - 1) * strideHeight + 1;
-        const spanW = (outWidth - 1) * strideWidth + 1;
-        for (let kh = 0; kh < filterHeight; kh++) {
-          for (let kw = 0; kw < filterWidth; kw++) {
-            const patch =
-              strideHeight === 1 && strideWidth === 1
-                ? call('Slice')(
-                    { x: padded },
-                    { begin: [0, kh, kw, 0], size: [batchSize, spanH, spanW, inChannels] },
-                  )
-                : call('StridedSlice')(
-                    { x: padded },
-                    {
-                      begin: [0, kh, kw, 0],
-                      end: [batchSize, kh + spanH, kw + spanW, inChannels],
-                      strides: [1, strideHeight, strideWidth, 1],
-                      beginMask: 0,
-                      endMask: 0,
-                      ellipsisMask: 0,
-                      newAxisMask: 0,
-                      shrinkAxisMask: 0,
-                    },
-                  );
-            patches.push(keep(patch));
-          }
-        }
-        const columns =
-          patches.length === 1
-            ? patches[0]! // Concat takes its inputs as an array.
-            : keep(call('Concat')(patches as unknown as KernelInputs, { axis: 3 }));
-        const rows = batchSize * outHeight * outWidth;
-        const taps = filterHeight * filterWidth * inChannels;
-        const columns2d = keep(call('Reshape')({ x: columns }, { shape: [rows, taps] }));
-        const columnsT = keep(call('Transpose')({ x: columns2d }, { perm: [1, 0] }));
-        const dy2d = keep(call('Reshape')({ x: dy }, { shape: [rows, outChannels] }));
-        const product = keep(
-          call('BatchMatMul')({ a: columnsT, b: dy2d }, { transposeA: false, transposeB: false }),
-        );
-        return call('Reshape')({ x: product }, { shape: filterShape });
-      } finally {
-        for (const t of temporaries) backend.disposeData(t.dataId);
+      const dw = backend.makeOutput(filterShape, 'float32');
+      const done = convFilterGradient(
+        backend.typedArrayFromHeap(x),
+        backend.typedArrayFromHeap(dy),
+        backend.typedArrayFromHeap(dw),
+        info.batchSize,
+        windowShape(info),
+      );
+      if (!done) {
+        backend.disposeData(dw.dataId);
+        throw outOfMemory('Conv2DBackpropFilter');
       }
+      return dw;
+    },
+  });
+  const originalInput = requireKernel(tf, 'Conv2DBackpropInput');
+  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  tf.registerKernel({
+    ...originalInput,
+    kernelFunc: (args) => {
+      const backend = args.backend as HeapBackend;
+      const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+      const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+        args.attrs as unknown as ConvGradientAttrs & {
+          inputShape: [number, number, number, number];
+        };
+      if (dataFormat !== 'NHWC') return originalInput.kernelFunc(args);
+      const info = tf.backend_util.computeConv2DInfo(
+        inputShape,
+        filter.shape as [number, number, number, number],
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+        false,
+        'channelsLast',
+      );
+      const dx = backend.makeOutput(inputShape, 'float32');
+      const done = convInputGradient(
+        backend.typedArrayFromHeap(dy),
+        backend.typedArrayFromHeap(filter),
+        backend.typedArrayFromHeap(dx),
+        info.batchSize,
+        windowShape(info),
+      );
+      if (!done) {
+        backend.disposeData(dx.dataId);
+        throw outOfMemory('Conv2DBackpropInput');
+      }
+      return dx;
+    },
+  });
+  const originalPool = requireKernel(tf, 'MaxPoolGrad');
+  tf.unregisterKernel('MaxPoolGrad', 'wasm');
+  tf.registerKernel({
+    ...originalPool,
+    kernelFunc: (args) => {
+      const backend = args.backend as HeapBackend;
+      const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+      const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
+        filterSize: [number, number] | number;
+        strides: [number, number] | number;
+        pad: Pad;
+        dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      };
+      const info = tf.backend_util.computePool2DInfo(
+        input.shape as [number, number, number, number],
+        filterSize,
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+      );
+      const dx = backend.makeOutput(input.shape, 'float32');
+      const done = maxPoolGradient(
+        backend.typedArrayFromHeap(input),
+        backend.typedArrayFromHeap(dy),
+        backend.typedArrayFromHeap(dx),
+        info.batchSize,
+        windowShape(info),
+      );
+      if (!done) {
+        backend.disposeData(dx.dataId);
+        throw outOfMemory('MaxPoolGrad');
+      }
+      return dx;
     },
   });
 }

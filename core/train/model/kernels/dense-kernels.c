@@ -1,7 +1,7 @@
 /*
  * The matrix products of the dense training step (`../dense-step.ts`), for WebAssembly with
  * 128-bit SIMD. Built by `build-kernels.sh` (clang --target=wasm32 -msimd128) into
- * `dense-kernels-wasm.ts`; no libc, no allocation: every pointer is an offset into the module's
+ * `kernels-wasm.ts` (with `conv-kernels.c`); no libc, no allocation: every pointer is an offset into the module's
  * memory, which the step lays out once.
  *
  * Why not the products of tfjs' wasm backend: XNNPACK's fully-connected operator packs its second
@@ -17,11 +17,7 @@
  * rows, fewer than 8 columns) take narrower blocks and then scalar loops, so any shape is exact.
  * Sums run over k in order, in float32.
  */
-#include <wasm_simd128.h>
-
-#define EXPORT(name) __attribute__((export_name(name)))
-
-typedef float f32;
+#include "kernels.h"
 
 static inline v128_t splat(const f32 *p) { return wasm_v128_load32_splat(p); }
 
@@ -128,13 +124,20 @@ void matmul(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, const f32 *
   }
 }
 
+/* Stores v at p, or adds it to what p holds when accumulating. */
+static inline void put(f32 *p, v128_t v, int accumulate) {
+  wasm_v128_store(p, accumulate ? wasm_f32x4_add(wasm_v128_load(p), v) : v);
+}
+
+static inline void put1(f32 *p, f32 v, int accumulate) { *p = accumulate ? *p + v : v; }
+
 /*
  * c[k×n] = a[m×k]ᵀ · b[m×n] (a and b row-major, m the batch): a layer's kernel gradient from its
- * input a and the gradient b of its pre-activation. Also sums[n] = the column sums of b (the bias
- * gradient) when sums is not null.
+ * input a and the gradient b of its pre-activation; with accumulate, c += that instead. Also
+ * sums[n] = the column sums of b (the bias gradient) when sums is not null.
  */
 EXPORT("matmul_tn")
-void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sums) {
+void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sums, int accumulate) {
   int i = 0;
   for (; i + 4 <= k; i += 4) {
     int j = 0;
@@ -155,14 +158,14 @@ void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sum
         c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
       }
       f32 *ci = c + i * n + j;
-      wasm_v128_store(ci, c00);
-      wasm_v128_store(ci + 4, c01);
-      wasm_v128_store(ci + n, c10);
-      wasm_v128_store(ci + n + 4, c11);
-      wasm_v128_store(ci + 2 * n, c20);
-      wasm_v128_store(ci + 2 * n + 4, c21);
-      wasm_v128_store(ci + 3 * n, c30);
-      wasm_v128_store(ci + 3 * n + 4, c31);
+      put(ci, c00, accumulate);
+      put(ci + 4, c01, accumulate);
+      put(ci + n, c10, accumulate);
+      put(ci + n + 4, c11, accumulate);
+      put(ci + 2 * n, c20, accumulate);
+      put(ci + 2 * n + 4, c21, accumulate);
+      put(ci + 3 * n, c30, accumulate);
+      put(ci + 3 * n + 4, c31, accumulate);
     }
     for (; j + 4 <= n; j += 4) {
       v128_t c0 = wasm_f32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
@@ -175,10 +178,10 @@ void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sum
         c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(splat(ar + 3), b0));
       }
       f32 *ci = c + i * n + j;
-      wasm_v128_store(ci, c0);
-      wasm_v128_store(ci + n, c1);
-      wasm_v128_store(ci + 2 * n, c2);
-      wasm_v128_store(ci + 3 * n, c3);
+      put(ci, c0, accumulate);
+      put(ci + n, c1, accumulate);
+      put(ci + 2 * n, c2, accumulate);
+      put(ci + 3 * n, c3, accumulate);
     }
   }
   /* Columns of b left over (a one-unit head has only these): vectorised along a's row instead. */
@@ -187,10 +190,10 @@ void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sum
       v128_t acc = wasm_f32x4_splat(0);
       const f32 *ar = a + p, *br = b + j;
       for (int r = 0; r < m; r++, ar += k, br += n) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(ar), splat(br)));
-      c[p * n + j] = wasm_f32x4_extract_lane(acc, 0);
-      c[(p + 1) * n + j] = wasm_f32x4_extract_lane(acc, 1);
-      c[(p + 2) * n + j] = wasm_f32x4_extract_lane(acc, 2);
-      c[(p + 3) * n + j] = wasm_f32x4_extract_lane(acc, 3);
+      put1(c + p * n + j, wasm_f32x4_extract_lane(acc, 0), accumulate);
+      put1(c + (p + 1) * n + j, wasm_f32x4_extract_lane(acc, 1), accumulate);
+      put1(c + (p + 2) * n + j, wasm_f32x4_extract_lane(acc, 2), accumulate);
+      put1(c + (p + 3) * n + j, wasm_f32x4_extract_lane(acc, 3), accumulate);
     }
   }
   /* Rows of c left over (k not a multiple of 4): one row at a time, vectorised along b's row. */
@@ -204,13 +207,13 @@ void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sum
         c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(br)));
         c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(br + 4)));
       }
-      wasm_v128_store(c + i * n + j, c0);
-      wasm_v128_store(c + i * n + j + 4, c1);
+      put(c + i * n + j, c0, accumulate);
+      put(c + i * n + j + 4, c1, accumulate);
     }
     for (; j < n; j++) {
       f32 s = 0;
       for (int r = 0; r < m; r++) s += a[r * k + i] * b[r * n + j];
-      c[i * n + j] = s;
+      put1(c + i * n + j, s, accumulate);
     }
   }
   if (sums) {

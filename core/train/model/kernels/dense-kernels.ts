@@ -3,24 +3,7 @@
  * they work in. One `DenseKernels` per training step: its memory is sized once for the step's
  * buffers and never grows, so the `heap` view stays valid for the step's life.
  */
-import { denseKernelsWasm } from './dense-kernels-wasm.js';
-
-interface Exports {
-  readonly memory: WebAssembly.Memory;
-  readonly __heap_base: WebAssembly.Global;
-  matmul(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    bias: number,
-    mask: number,
-    relu: number,
-  ): void;
-  matmul_tn(a: number, b: number, c: number, m: number, k: number, n: number, sums: number): void;
-}
+import { ensureMemory, heapStart, instantiateKernels } from './module.js';
 
 /** A float32 matrix or vector in the kernels' memory, by its index into `heap`. */
 export type Slot = number;
@@ -47,18 +30,6 @@ export interface DenseKernels {
   matmulTransposedA(a: Slot, b: Slot, c: Slot, m: number, k: number, n: number, sums?: Slot): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled module, or null where WebAssembly SIMD is not available. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    const bytes = Buffer.from(denseKernelsWasm, 'base64');
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  }
-  return compiled;
-}
-
-const pageBytes = 65536;
 /** Slots start on 16-byte boundaries, so vector loads of a row start aligned when rows are whole vectors. */
 const slotAlign = 4;
 
@@ -69,18 +40,15 @@ const slotAlign = 4;
 export function createDenseKernels(
   sizes: readonly number[],
 ): { kernels: DenseKernels; slots: Slot[] } | null {
-  const module = kernelModule();
-  if (module === null) return null;
-  const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
-  const base = (exports.__heap_base.value as number) / 4;
+  const exports = instantiateKernels();
+  if (exports === null) return null;
   const slots: Slot[] = [];
-  let top = base;
+  let top = heapStart(exports);
   for (const size of sizes) {
     slots.push(top);
     top += Math.ceil(size / slotAlign) * slotAlign;
   }
-  const needed = top * 4 - exports.memory.buffer.byteLength;
-  if (needed > 0) exports.memory.grow(Math.ceil(needed / pageBytes));
+  if (!ensureMemory(exports, top * 4)) return null;
   const heap = new Float32Array(exports.memory.buffer);
   const kernels: DenseKernels = {
     heap,
@@ -99,7 +67,7 @@ export function createDenseKernels(
       );
     },
     matmulTransposedA(a, b, c, m, k, n, sums) {
-      exports.matmul_tn(a * 4, b * 4, c * 4, m, k, n, (sums ?? 0) * 4);
+      exports.matmul_tn(a * 4, b * 4, c * 4, m, k, n, (sums ?? 0) * 4, 0);
     },
   };
   return { kernels, slots };
