@@ -1,7 +1,7 @@
 /**
  * One training step of the benchmark MLP (30→64→64→1, Adam, batch 1024), profiled on each path
  * of `fitModel`: the autodiff step (tfjs gradients + `tf.train.adam`) and the dense step
- * (hand-written backward pass + JS Adam). Prints, per path, the step time (best and median of
+ * (hand-written backward pass on Orchard's WebAssembly SIMD kernels + JS Adam). Prints, per path, the step time (best and median of
  * 15 runs of 20 steps: the machine is shared, the best is the least disturbed) and one step's
  * kernels from `tf.profile` (launches, time by kernel), the rest of the step being JS.
  *
@@ -86,6 +86,16 @@ async function main(): Promise<void> {
       byKernel.set(k.name, entry);
     }
     const kernelMs = [...byKernel.values()].reduce((sum, k) => sum + k.ms, 0);
+    if (byKernel.size === 0) {
+      console.log(
+        `\n${name}: ${times[0]!.toFixed(2)} ms/step best, ${times[7]!.toFixed(2)} median ` +
+          `(${Math.round((batch / times[0]!) * 1000).toLocaleString('en')} samples/s at best); ` +
+          "no tfjs kernels in a step (Orchard's WebAssembly SIMD kernels; profile with --cpu-prof)",
+      );
+      step.dispose();
+      built.model.dispose();
+      continue;
+    }
     console.log(
       `\n${name}: ${times[0]!.toFixed(2)} ms/step best, ${times[7]!.toFixed(2)} median ` +
         `(${Math.round((batch / times[0]!) * 1000).toLocaleString('en')} samples/s at best); ` +
