@@ -1,9 +1,10 @@
 /**
  * One training step of the benchmark MLP (30→64→64→1, Adam, batch 1024), profiled on each path
  * of `fitModel`: the autodiff step (tfjs gradients + `tf.train.adam`) and the dense step
- * (hand-written backward pass on Orchard's WebAssembly SIMD kernels + JS Adam). Prints, per path, the step time (best and median of
- * 15 runs of 20 steps: the machine is shared, the best is the least disturbed) and one step's
- * kernels from `tf.profile` (launches, time by kernel), the rest of the step being JS.
+ * (hand-written backward pass on Orchard's WebAssembly SIMD kernels + JS Adam). Prints, per
+ * path, the step time (best and median of 15 runs of 20 steps: the machine is shared, the best is
+ * the least disturbed) and one step's tfjs kernels from `tf.profile` (launches, time by kernel),
+ * the rest of the step being JS (or, for the dense step, Orchard's kernels).
  *
  *   node --import tsx bench/train/profile-step.ts [wasm|cpu]
  *
