@@ -339,4 +339,30 @@ describe('importToSnapshot: progress and cancellation', () => {
       importToSnapshot({ db: bed.db, sourcePath: file, outputPath: bed.output(), signal: already.signal }),
     ).rejects.toBeInstanceOf(CancelledError);
   });
+
+  it('gives DuckDB its threads back after profiling beside the write, also when cancelled then', async () => {
+    const lines = ['a,b,c'];
+    for (let i = 0; i < 50_000; i++) lines.push(`${i},${i % 13},text ${i % 97}`);
+    const file = bed.write('threads.csv', lines.join('\n'));
+    const threads = async (): Promise<number> =>
+      Number((await query(bed.db, `SELECT current_setting('threads')`))[0]?.[0]);
+    expect(await threads()).toBe(2);
+    await importToSnapshot({ db: bed.db, sourcePath: file, outputPath: bed.output(), profile: true });
+    expect(await threads()).toBe(2);
+
+    const controller = new AbortController();
+    const running = importToSnapshot({
+      db: bed.db,
+      sourcePath: file,
+      outputPath: bed.output(),
+      profile: true,
+      signal: controller.signal,
+      // Cancelled as the write and the profile are about to start, when DuckDB has one thread fewer.
+      onProgress: (_fraction, message) => {
+        if (message.startsWith('Writing')) controller.abort();
+      },
+    });
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+    expect(await threads()).toBe(2);
+  });
 });

@@ -69,6 +69,38 @@ const snapshotWriteOptions =
 /** Share of the progress bar each phase takes; reading dominates. */
 const phase = { read: 0.6, analyse: 0.7, write: 1 } as const;
 
+/** DuckDB's `threads` per instance as it was before any import lowered it (see `oneThreadFewer`). */
+const threadsAsOpened = new WeakMap<DuckDBInstance, number>();
+
+/**
+ * Lowers DuckDB's `threads` by one, for the Parquet write and the profile that run side by side:
+ * each query also runs on the thread that started it, so with one DuckDB thread per core the pair
+ * kept one thread more busy than there are cores. On the 5M-row benchmark (2 cores, where each of
+ * the two then runs on its own thread) that was ~0.35 s of a 3.7 s import's CPU and ~0.2 GB of its
+ * peak RSS, and the import took a little less wall time, not more. `threads` belongs to the whole
+ * instance (a query from elsewhere meanwhile gets one thread fewer too), so it is read once, before
+ * any import lowers it, and the returned `restore` (idempotent) puts it back.
+ */
+async function oneThreadFewer(
+  db: DuckDBInstance,
+  connection: DuckDBConnection,
+): Promise<() => Promise<void>> {
+  if (!threadsAsOpened.has(db)) {
+    const reader = await connection.runAndReadAll(`SELECT current_setting('threads')`);
+    // Another import may have read it meanwhile (and lowered it since): the first reading stands.
+    if (!threadsAsOpened.has(db)) threadsAsOpened.set(db, Number(reader.getRowsJS()[0]?.[0] ?? 1));
+  }
+  const opened = threadsAsOpened.get(db) ?? 1;
+  if (opened <= 1) return () => Promise.resolve();
+  await connection.run('SET threads = $1', [opened - 1]);
+  let restored = false;
+  return async () => {
+    if (restored) return;
+    restored = true;
+    await connection.run('SET threads = $1', [opened]);
+  };
+}
+
 /** How one staged column is written to the snapshot, and the type it ends up as. */
 interface OutputColumn {
   readonly selectSql: string;
@@ -151,6 +183,7 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
   try {
     return await withConnection(db, async (connection) => {
       const table = newStageTableName();
+      let restoreThreads = (): Promise<void> => Promise.resolve();
       try {
         report(0, `Reading ${label}`);
         await timed('read into staging table', () =>
@@ -213,7 +246,8 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
         // The profile reads the staging table on a second connection while the first writes the
         // Parquet file: each pass is only partly parallel (the Parquet writer's ordered flushes, the
         // quantiles' final sort), so together they keep DuckDB's threads busier than one after the other.
-        // If either fails, the other is stopped.
+        // If either fails, the other is stopped. DuckDB has one thread fewer while both run.
+        if (opts.profile === true) restoreThreads = await oneThreadFewer(db, connection);
         const stop = new AbortController();
         const both = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
         const writing = timed('COPY to parquet', () =>
@@ -261,6 +295,7 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
               })
             : Promise.resolve(undefined);
         const [written, profiled] = await Promise.allSettled([writing, profiling]);
+        await restoreThreads();
         const failures = [written, profiled].flatMap((settled) =>
           settled.status === 'rejected' ? [settled.reason as unknown] : [],
         );
@@ -290,6 +325,8 @@ export async function importToSnapshot(opts: ImportToSnapshotOptions): Promise<I
         report(1, 'Imported');
         return { format: scan.format, columns, rowCount, warnings, profile };
       } finally {
+        // Never throws, since it runs during cleanup: at worst DuckDB keeps one thread fewer.
+        await restoreThreads().catch(() => undefined);
         await dropStage(connection, table);
       }
     });
