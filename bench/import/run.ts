@@ -1,11 +1,16 @@
 /**
  * Import benchmark: Orchard's import + profile of a 5,000,000-row CSV against pandas reading the
- * same file, each in its own process, wall time and peak RSS, in one run.
+ * same file, each in its own process, wall time, CPU time and peak RSS, in one run.
  *
  *   bash bench/setup.sh && npm run bench:import
  *
+ * The two sides alternate, three runs each, and the fastest run of each side is compared (the same
+ * method as bench:train): on a shared machine any one run can be slowed by other work, and
+ * alternating exposes both sides to the same spells of it. Every run is printed.
+ *
  * Targets: Orchard's import + profile is faster than `pandas.read_csv` alone, and Orchard's peak
- * RSS stays under 1.5 GB. Exits 0 whether or not they are met: it is a benchmark, not a test.
+ * RSS stays under 1.5 GB in every run. Exits 0 whether or not they are met: it is a benchmark, not
+ * a test.
  */
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { ensureSyntheticCsv, repoRoot } from '../lib/synthetic-csv.js';
@@ -20,10 +25,13 @@ import {
   runChild,
   runPython,
   verdict,
+  type ChildOutcome,
 } from '../lib/measure.js';
 
 const rows = 5_000_000;
 const rssTargetMb = 1.5 * 1024;
+/** Runs per side; the fastest counts for speed, the largest peak RSS for memory. */
+const runsPerSide = 3;
 
 const pandasReadCsv = `
 import json, resource, sys, time
@@ -43,6 +51,41 @@ print("BENCH_RESULT " + json.dumps({
 }))
 `;
 
+interface Run {
+  readonly side: 'orchard' | 'pandas';
+  readonly number: number;
+  readonly outcome: ChildOutcome;
+  /** One-minute load average when the run ended. */
+  readonly load: number;
+}
+
+function figure(run: Run | undefined, key: string): number {
+  return run?.outcome.ok ? num(run.outcome.result, key) : Number.NaN;
+}
+
+/** The successful run with the shortest wall time. */
+function fastest(runs: readonly Run[]): Run | undefined {
+  let best: Run | undefined;
+  for (const run of runs) {
+    if (!run.outcome.ok) continue;
+    if (best === undefined || figure(run, 'wallSeconds') < figure(best, 'wallSeconds')) best = run;
+  }
+  return best;
+}
+
+function runRow(run: Run): string[] {
+  const label = `${run.side} ${run.number}`;
+  if (!run.outcome.ok) return [label, 'failed', '', '', run.load.toFixed(2), run.outcome.reason];
+  return [
+    label,
+    formatSeconds(figure(run, 'wallSeconds')),
+    formatSeconds(figure(run, 'cpuSeconds')),
+    formatMb(figure(run, 'peakRssMb')),
+    run.load.toFixed(2),
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   console.log(`Orchard import benchmark — ${rows.toLocaleString('en')} rows`);
   console.log(
@@ -55,84 +98,101 @@ async function main(): Promise<void> {
       `${csv.generated ? `generated in ${csv.seconds.toFixed(1)} s` : 'cached'})`,
   );
 
-  console.log('\n[orchard] import + profile in a child process…');
-  const orchard = await runChild(
-    process.execPath,
-    ['--import', 'tsx', 'bench/import/orchard-import.ts', csv.path],
-    repoRoot,
-  );
-  if (!orchard.ok) console.log(`  orchard FAILED: ${orchard.reason}`);
-
   const version = pandasVersion();
-  let pandas: Awaited<ReturnType<typeof runPython>> | null = null;
-  if (version === null) {
-    console.log(`\n[pandas] ${pandasMissingMessage}`);
-  } else {
-    console.log(`\n[pandas ${version}] pandas.read_csv in a child process…`);
-    pandas = await runPython(pandasReadCsv, [csv.path], repoRoot);
+  if (version === null) console.log(`\n[pandas] ${pandasMissingMessage}`);
+  const loadBefore = loadavg()[0] ?? Number.NaN;
+  console.log(
+    `\n${runsPerSide} alternating runs per side: [orchard] open engine + import + profile, ` +
+      `[pandas${version === null ? '' : ` ${version}`}] pandas.read_csv, each in a child process ` +
+      `(load average before: ${loadBefore.toFixed(2)})`,
+  );
+  const runs: Run[] = [];
+  for (let number = 1; number <= runsPerSide; number++) {
+    console.log(`\n[orchard ${number}/${runsPerSide}]`);
+    const orchard = await runChild(
+      process.execPath,
+      ['--import', 'tsx', 'bench/import/orchard-import.ts', csv.path],
+      repoRoot,
+    );
+    runs.push({ side: 'orchard', number, outcome: orchard, load: loadavg()[0] ?? Number.NaN });
+    if (!orchard.ok) console.log(`  orchard FAILED: ${orchard.reason}`);
+    if (version === null) continue;
+    console.log(`[pandas ${number}/${runsPerSide}]`);
+    const pandas = await runPython(pandasReadCsv, [csv.path], repoRoot);
+    runs.push({ side: 'pandas', number, outcome: pandas, load: loadavg()[0] ?? Number.NaN });
     if (!pandas.ok) console.log(`  pandas FAILED: ${pandas.reason}`);
   }
+  const orchardRuns = runs.filter((run) => run.side === 'orchard');
+  const orchard = fastest(orchardRuns);
+  const pandas = fastest(runs.filter((run) => run.side === 'pandas'));
 
-  const orchardSeconds = orchard.ok ? num(orchard.result, 'wallSeconds') : Number.NaN;
-  const orchardRss = orchard.ok ? num(orchard.result, 'peakRssMb') : Number.NaN;
-  const pandasSeconds = pandas?.ok ? num(pandas.result, 'wallSeconds') : Number.NaN;
-  const pandasRss = pandas?.ok ? num(pandas.result, 'peakRssMb') : Number.NaN;
+  console.log('\nEvery run (orchard: open engine + import + profile; pandas: pandas.read_csv)');
+  printTable([['run', 'wall', 'cpu (all threads)', 'peak RSS', 'load after', ''], ...runs.map(runRow)]);
+
+  const orchardSeconds = figure(orchard, 'wallSeconds');
+  const pandasSeconds = figure(pandas, 'wallSeconds');
   const ratio = pandasSeconds / orchardSeconds;
-  const orchardCpu = orchard.ok ? num(orchard.result, 'cpuSeconds') : Number.NaN;
-  const pandasCpu = pandas?.ok ? num(pandas.result, 'cpuSeconds') : Number.NaN;
-
-  console.log('\nResults');
+  // The memory target must hold in every run, so the largest peak counts.
+  const orchardPeaks = orchardRuns.filter((run) => run.outcome.ok).map((run) => figure(run, 'peakRssMb'));
+  const orchardRss = orchardPeaks.length > 0 ? Math.max(...orchardPeaks) : Number.NaN;
+  console.log(`\nResults (fastest of ${runsPerSide} runs per side)`);
   printTable(
     [
       ['side', 'what is timed', 'wall', 'cpu (all threads)', 'peak RSS'],
       [
-        'orchard',
+        `orchard (run ${orchard?.number ?? '-'})`,
         'open engine + import + profile',
         formatSeconds(orchardSeconds),
-        formatSeconds(orchardCpu),
-        formatMb(orchardRss),
+        formatSeconds(figure(orchard, 'cpuSeconds')),
+        formatMb(figure(orchard, 'peakRssMb')),
       ],
       [
-        'pandas',
+        `pandas (run ${pandas?.number ?? '-'})`,
         'pandas.read_csv',
         formatSeconds(pandasSeconds),
-        formatSeconds(pandasCpu),
-        formatMb(pandasRss),
+        formatSeconds(figure(pandas, 'cpuSeconds')),
+        formatMb(figure(pandas, 'peakRssMb')),
       ],
     ],
     2,
   );
-  if (orchard.ok) {
-    const r = orchard.result;
+  if (orchard?.outcome.ok === true) {
+    const r = orchard.outcome.result;
     console.log(
       `orchard detail: engine open ${formatSeconds(num(r, 'openSeconds'))}, import job ${formatSeconds(num(r, 'importSeconds'))}, ` +
         `version ${String(r['versionId'])} with ${num(r, 'rowCount').toLocaleString('en')} rows, ` +
         `${num(r, 'profiledColumns')} of ${num(r, 'columnCount')} columns profiled`,
     );
-    if (num(r, 'rowCount') !== rows) console.log(`  WARNING: expected ${rows} rows in the version`);
+  }
+  for (const run of orchardRuns) {
+    if (run.outcome.ok && num(run.outcome.result, 'rowCount') !== rows)
+      console.log(`  WARNING: orchard run ${run.number} expected ${rows} rows in the version`);
   }
   console.log(
-    `ratio pandas_read_time / orchard_import_time: ${formatRatio(ratio)} (>1 means Orchard is faster)`,
+    `ratio pandas_read_time / orchard_import_time, fastest runs: ${formatRatio(ratio)} (>1 means Orchard is faster)`,
   );
-  // The target is about wall time; CPU time (Orchard's spread over every core, pandas' on one) and
-  // the load say how much of a difference between runs is other work on the machine.
+  // On a shared machine the wall clock also counts time spent waiting for a CPU. Orchard spreads
+  // its work over every core and pandas reads on one, so this ratio is not the target: it shows how
+  // much of a change between runs is the machine and how much the work.
+  const cpuRatio = figure(pandas, 'cpuSeconds') / figure(orchard, 'cpuSeconds');
+  console.log(`  (by CPU time of the same runs instead of wall time: ${formatRatio(cpuRatio)})`);
   console.log(
-    `load average after the run: ${loadavg()
+    `load average after the runs: ${loadavg()
       .map((load) => load.toFixed(2))
-      .join(' ')}`,
+      .join(' ')} (1, 5, 15 min)`,
   );
 
   console.log('\nTargets');
   console.log(
     verdict(
-      'Orchard import + profile faster than pandas read_csv alone',
+      'Orchard import + profile faster than pandas read_csv alone (fastest runs)',
       Number.isFinite(ratio) ? ratio > 1 : null,
       `${formatSeconds(orchardSeconds)} vs ${formatSeconds(pandasSeconds)}`,
     ),
   );
   console.log(
     verdict(
-      'Orchard peak RSS < 1.5 GB',
+      'Orchard peak RSS < 1.5 GB (largest of its runs)',
       Number.isFinite(orchardRss) ? orchardRss < rssTargetMb : null,
       formatMb(orchardRss),
     ),
