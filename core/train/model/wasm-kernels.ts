@@ -120,14 +120,30 @@ function requireNhwc(dataFormat: string, kernel: string): void {
   if (dataFormat !== 'NHWC') throw new Error(`${kernel} on wasm supports NHWC only.`);
 }
 
-function outOfMemory(kernel: string): Error {
-  return new Error(`${kernel}: out of memory for the wasm training kernels (failed to allocate).`);
+/**
+ * Allocates `kernel`'s output on the wasm heap and runs `compute` on views of `inputs` and of the
+ * output — taken after the allocation, which may move the heap. Frees the output and throws when
+ * `compute` could not have the memory it needed.
+ */
+function onHeap(
+  backend: HeapBackend,
+  kernel: string,
+  shape: number[],
+  inputs: readonly TensorInfo[],
+  compute: (inputs: Float32Array[], output: Float32Array) => boolean,
+): TensorInfo {
+  const output = backend.makeOutput(shape, 'float32');
+  const views = inputs.map((t) => backend.typedArrayFromHeap(t));
+  if (!compute(views, backend.typedArrayFromHeap(output))) {
+    backend.disposeData(output.dataId);
+    throw new Error(`${kernel}: out of memory for the wasm training kernels (failed to allocate).`);
+  }
+  return output;
 }
 
 /**
  * The convolution filter and input gradients and the max-pool gradient on Orchard's kernels
- * (`kernels/conv-kernels.ts`). Views of the wasm heap are taken after the output is allocated, as
- * an allocation may move the heap.
+ * (`kernels/conv-kernels.ts`).
  */
 function registerConvGradients(tf: Tf): void {
   // tfjs-backend-wasm 4.22 has none; a later version might.
@@ -155,19 +171,9 @@ function registerConvGradients(tf: Tf): void {
         false,
         'channelsLast',
       );
-      const dw = backend.makeOutput(filterShape, 'float32');
-      const done = convFilterGradient(
-        backend.typedArrayFromHeap(x),
-        backend.typedArrayFromHeap(dy),
-        backend.typedArrayFromHeap(dw),
-        info.batchSize,
-        windowShape(info),
+      return onHeap(backend, 'Conv2DBackpropFilter', filterShape, [x, dy], ([xs, dys], dw) =>
+        convFilterGradient(xs!, dys!, dw, info.batchSize, windowShape(info)),
       );
-      if (!done) {
-        backend.disposeData(dw.dataId);
-        throw outOfMemory('Conv2DBackpropFilter');
-      }
-      return dw;
     },
   });
   const originalInput = requireKernel(tf, 'Conv2DBackpropInput');
@@ -192,19 +198,9 @@ function registerConvGradients(tf: Tf): void {
         false,
         'channelsLast',
       );
-      const dx = backend.makeOutput(inputShape, 'float32');
-      const done = convInputGradient(
-        backend.typedArrayFromHeap(dy),
-        backend.typedArrayFromHeap(filter),
-        backend.typedArrayFromHeap(dx),
-        info.batchSize,
-        windowShape(info),
+      return onHeap(backend, 'Conv2DBackpropInput', inputShape, [dy, filter], ([dys, filters], dx) =>
+        convInputGradient(dys!, filters!, dx, info.batchSize, windowShape(info)),
       );
-      if (!done) {
-        backend.disposeData(dx.dataId);
-        throw outOfMemory('Conv2DBackpropInput');
-      }
-      return dx;
     },
   });
   const originalPool = requireKernel(tf, 'MaxPoolGrad');
@@ -228,19 +224,9 @@ function registerConvGradients(tf: Tf): void {
         pad,
         dimRoundingMode,
       );
-      const dx = backend.makeOutput(input.shape, 'float32');
-      const done = maxPoolGradient(
-        backend.typedArrayFromHeap(input),
-        backend.typedArrayFromHeap(dy),
-        backend.typedArrayFromHeap(dx),
-        info.batchSize,
-        windowShape(info),
+      return onHeap(backend, 'MaxPoolGrad', input.shape, [input, dy], ([xs, dys], dx) =>
+        maxPoolGradient(xs!, dys!, dx, info.batchSize, windowShape(info)),
       );
-      if (!done) {
-        backend.disposeData(dx.dataId);
-        throw outOfMemory('MaxPoolGrad');
-      }
-      return dx;
     },
   });
 }

@@ -19,6 +19,24 @@
  */
 #include "kernels.h"
 
+/* The 4 × 8 block of C in eight accumulators (cRC: row R, columns 4C … 4C + 3). */
+#define ZERO_4X8                                                                                      \
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;                                 \
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00
+
+/* One step of the inner loop: rows x0 … x3 (splats) times the 8 columns b0, b1. */
+#define ACCUMULATE_4X8(x0, x1, x2, x3, b0, b1)                                                        \
+  do {                                                                                                 \
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));                                                 \
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));                                                 \
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));                                                 \
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));                                                 \
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));                                                 \
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));                                                 \
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));                                                 \
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));                                                 \
+  } while (0)
+
 static inline v128_t splat(const f32 *p) { return wasm_v128_load32_splat(p); }
 
 /* The epilogue of a block: bias, then relu or the mask of the layer below (1 where mask > 0). */
@@ -48,20 +66,12 @@ void matmul(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, const f32 *
     const f32 *a0 = a + i * k, *a1 = a0 + k, *a2 = a1 + k, *a3 = a2 + k;
     int j = 0;
     for (; j + 8 <= n; j += 8) {
-      v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-      v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      ZERO_4X8;
       const f32 *bk = b + j;
       for (int p = 0; p < k; p++, bk += n) {
         v128_t b0 = wasm_v128_load(bk), b1 = wasm_v128_load(bk + 4);
         v128_t x0 = splat(a0 + p), x1 = splat(a1 + p), x2 = splat(a2 + p), x3 = splat(a3 + p);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+        ACCUMULATE_4X8(x0, x1, x2, x3, b0, b1);
       }
       const f32 *bj = bias ? bias + j : 0;
       const f32 *bj4 = bias ? bias + j + 4 : 0;
@@ -142,20 +152,12 @@ void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sum
   for (; i + 4 <= k; i += 4) {
     int j = 0;
     for (; j + 8 <= n; j += 8) {
-      v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-      v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      ZERO_4X8;
       const f32 *ar = a + i, *br = b + j;
       for (int r = 0; r < m; r++, ar += k, br += n) {
         v128_t b0 = wasm_v128_load(br), b1 = wasm_v128_load(br + 4);
         v128_t x0 = splat(ar), x1 = splat(ar + 1), x2 = splat(ar + 2), x3 = splat(ar + 3);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+        ACCUMULATE_4X8(x0, x1, x2, x3, b0, b1);
       }
       f32 *ci = c + i * n + j;
       put(ci, c00, accumulate);
