@@ -36,7 +36,7 @@ function worstError(actual: Float32Array, expected: Float64Array): number {
   return worst / scale;
 }
 
-describe('dense kernels (WebAssembly SIMD)', () => {
+describe('training kernels (WebAssembly SIMD): the dense products', () => {
   it.each(shapes)(
     'matmul %i×%i · %i wide, with bias, relu and a mask, equals the plain product',
     (m, k, n) => {
@@ -134,7 +134,7 @@ describe('dense kernels (WebAssembly SIMD)', () => {
     }
   })();
   it.skipIf(!clang)(
-    'the committed module is the one dense-kernels.c builds to (skipped without clang and lld: apt-get install clang lld)',
+    'the committed module is the one the C sources build to (skipped without clang and lld: apt-get install clang lld)',
     () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'orchard-kernels-'));
       try {
