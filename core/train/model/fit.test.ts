@@ -174,6 +174,22 @@ describe.each<BackendName>(['wasm', 'cpu'])('fitModel on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('leaks no tensors through a CNN fit (its gradients on the wasm kernels)', async () => {
+    const data = separableBinary(120, 64);
+    const before = tf.memory().numTensors;
+    const { model: trained } = await fitModel({
+      tf,
+      data,
+      config: config({
+        task: 'image_classification',
+        model: { kind: 'cnn', imageSize: 8, channels: 1, filters: [2, 4], dense: 4, dropout: 0.25 },
+        epochs: 2,
+      }),
+    });
+    trained.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('cancels between batches with CancelledError and cleans up', async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
