@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
   const paths: [string, (built: ReturnType<typeof buildModel>) => TrainingStep | null][] = [
     ['autodiff', (built) => createAutodiffStep({ tf, built, config, random: mulberry32(1) })],
-    ['dense', (built) => createDenseStep({ tf, built, config, maxRows: batch })],
+    ['dense', (built) => createDenseStep({ tf, built, config, maxRows: batch, random: mulberry32(1) })],
   ];
   console.log(`backend ${tf.getBackend()}, MLP ${d}→64→64→1, batch ${batch}`);
   for (const [name, create] of paths) {

@@ -1,7 +1,7 @@
 /**
  * The general training step: tfjs computes the gradients (`optimizer.minimize` on the logits
  * model) and applies a `tf.train` optimiser. Every model trains this way where the dense step
- * (`dense-step.ts`) does not apply: CNNs, batch norm, dropout, and backends other than wasm/CPU.
+ * (`dense-step.ts`) does not apply: CNNs, batch norm, and backends other than wasm.
  *
  * - the loss is computed from logits (`sigmoidCrossEntropy` / `softmaxCrossEntropy` / mean
  *   squared error), plus the layers' l2 penalties as Keras adds them;

@@ -4,8 +4,8 @@
  * vector (each layer's kernel, row-major [inputs, units], then its bias).
  *
  * It reads the layers themselves rather than the `ModelConfig`, so a model `build.ts` makes in
- * any other way (dropout, batch norm, an activation layer, a constraint, no bias) is not a plain
- * stack and trains on the general path.
+ * any other way (batch norm, an activation layer, a constraint, no bias) is not a plain stack and
+ * trains on the general path. A dropout layer after a hidden layer is part of the stack (`dropout`).
  */
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs';
 import type { Tf } from './tf-types.js';
@@ -19,6 +19,8 @@ export interface DenseLayer {
   readonly activation: DenseActivation;
   /** The l2 factor of its kernel regulariser (0 when none): the penalty is l2 · Σ kernel². */
   readonly l2: number;
+  /** The rate of the dropout layer that follows it while training (0 when none). */
+  readonly dropout: number;
   /** Offset of the kernel in the flat vector; the bias follows at `offset + inputs · units`. */
   readonly offset: number;
   /** The layer's kernel and bias variables, in that order. */
@@ -34,6 +36,14 @@ export function denseLayersOf(model: LayersModel): DenseLayer[] | null {
   for (const layer of model.layers) {
     const kind = layer.getClassName();
     if (kind === 'InputLayer') continue;
+    if (kind === 'Dropout') {
+      const previous = layers[layers.length - 1];
+      const { rate, noiseShape } = layer.getConfig() as { rate?: unknown; noiseShape?: unknown };
+      if (!previous || previous.dropout > 0 || noiseShape != null) return null;
+      if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) return null;
+      layers[layers.length - 1] = { ...previous, dropout: rate };
+      continue;
+    }
     if (kind !== 'Dense') return null;
     const config = layer.getConfig() as Record<string, unknown>;
     const activation = config['activation'];
@@ -51,10 +61,20 @@ export function denseLayersOf(model: LayersModel): DenseLayer[] | null {
     const units = kernel.shape[1]!;
     const previous = layers[layers.length - 1];
     if (bias.shape[0] !== units || (previous && previous.units !== inputs)) return null;
-    layers.push({ inputs, units, activation: activation as DenseActivation, l2, offset, variables });
+    layers.push({
+      inputs,
+      units,
+      activation: activation as DenseActivation,
+      l2,
+      dropout: 0,
+      offset,
+      variables,
+    });
     offset += (inputs + 1) * units;
   }
-  return layers.length > 0 ? layers : null;
+  // Dropout on the logits themselves is not something build.ts makes; leave it to the general path.
+  if (layers.length === 0 || layers[layers.length - 1]!.dropout > 0) return null;
+  return layers;
 }
 
 /** The l2 factor of a serialised kernel regulariser; null for one the dense step cannot apply. */

@@ -1,5 +1,6 @@
 /**
- * The training step for plain dense stacks (linear models, MLPs without dropout or batch norm) on
+ * The training step for plain dense stacks (linear models, MLPs with or without dropout; no batch
+ * norm) on
  * the wasm backend: the backward pass written out by hand as a few matrix products in Orchard's
  * WebAssembly SIMD kernels (`kernels/dense-kernels.c`), the loss head and the optimiser in JS.
  * Profiling one step of the benchmark MLP (30→64→64→1, batch 1024) showed why autodiff +
@@ -25,6 +26,7 @@ import { denseLayersOf, flatSize, readWeights, writeWeights, type DenseLayer } f
 import { createFlatOptimizer } from './flat-optimizer.js';
 import { createDenseKernels } from './kernels/dense-kernels.js';
 import { lossHead } from './loss-head.js';
+import { nextSeed } from './prng.js';
 import type { Tf } from './tf-types.js';
 import type { Batch, EpochTotals, TrainingStep } from './training-step.js';
 
@@ -34,6 +36,8 @@ export interface DenseStepOptions {
   readonly config: TrainingConfig;
   /** The most rows a batch has; sizes the kernels' memory. */
   readonly maxRows: number;
+  /** The run's random stream: one draw per dropout layer and batch seeds that layer's masks. */
+  readonly random: () => number;
 }
 
 /**
@@ -43,7 +47,7 @@ export interface DenseStepOptions {
  * WebAssembly SIMD is not available.
  */
 export function createDenseStep(options: DenseStepOptions): TrainingStep | null {
-  const { tf, built, config, maxRows } = options;
+  const { tf, built, config, maxRows, random } = options;
   if (tf.getBackend() !== 'wasm') return null;
   const stack = denseLayersOf(built.logits);
   if (!stack) return null;
@@ -58,13 +62,23 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
     maxRows * widest, // G, two buffers used in turn
     maxRows * widest,
     Math.max(...layers.map((layer) => layer.inputs * layer.units)), // a kernel transposed
+    // A dropout layer's activations before the dropout (its input to the next layer is after it),
+    // and its mask: each value's factor, 1 / (1 − rate) or 0, for the backward pass.
+    ...layers.map((layer) => (layer.dropout > 0 ? maxRows * layer.units : 0)),
+    ...layers.map((layer) => (layer.dropout > 0 ? maxRows * layer.units : 0)),
   ]);
   if (allocated === null) return null;
   const { kernels, slots } = allocated;
   const [paramsSlot, gradsSlot] = slots as [number, number];
   // inputs[i] is layer i's input; inputs[layers.length] the logits.
   const inputs = slots.slice(2, 3 + layers.length);
-  const [gradientA, gradientB, kernelT] = slots.slice(3 + layers.length) as [number, number, number];
+  const [gradientA, gradientB, kernelT] = slots.slice(3 + layers.length, 6 + layers.length) as [
+    number,
+    number,
+    number,
+  ];
+  const beforeDropout = slots.slice(6 + layers.length, 6 + 2 * layers.length);
+  const masks = slots.slice(6 + 2 * layers.length).map((slot, i) => (layers[i]!.dropout > 0 ? slot : null));
   const params = kernels.view(paramsSlot, size);
   const grads = kernels.view(gradsSlot, size);
   params.set(readWeights(layers));
@@ -84,12 +98,17 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
     const last = layers.length - 1;
     kernels.heap.set(batch.x, inputs[0]!);
     layers.forEach((layer, i) => {
-      const output = inputs[i + 1]!;
+      const mask = masks[i] ?? null;
+      const output = mask !== null ? beforeDropout[i]! : inputs[i + 1]!;
       kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units, {
         bias: paramsSlot + biasOffset(layer),
         relu: layer.activation === 'relu',
       });
-      activate(kernels.view(output, rows * layer.units), layer.activation);
+      const values = rows * layer.units;
+      activate(kernels.view(output, values), layer.activation);
+      // One draw of the run's stream seeds the layer's masks for this batch.
+      if (mask !== null)
+        kernels.dropout(output, inputs[i + 1]!, mask, values, layer.dropout, nextSeed(random));
     });
 
     let gradient = gradientA;
@@ -118,6 +137,9 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
       );
       if (i === 0) break;
       const below = layers[i - 1]!.activation;
+      const mask = masks[i - 1] ?? null;
+      // act′ is taken from the activations before the dropout (after it, a dropped value is 0).
+      const activations = mask !== null ? beforeDropout[i - 1]! : inputs[i]!;
       transposeInto(
         params,
         layer.offset,
@@ -126,13 +148,11 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
         kernels.view(kernelT, layer.inputs * layer.units),
       );
       kernels.matmul(gradient, kernelT, spare, rows, layer.units, layer.inputs, {
-        mask: below === 'relu' ? inputs[i]! : undefined,
+        mask: below === 'relu' ? activations : undefined,
       });
-      activationGradient(
-        kernels.view(spare, rows * layer.inputs),
-        kernels.view(inputs[i]!, rows * layer.inputs),
-        below,
-      );
+      const upstream = kernels.view(spare, rows * layer.inputs);
+      if (mask !== null) kernels.multiply(spare, mask, rows * layer.inputs);
+      activationGradient(upstream, kernels.view(activations, rows * layer.inputs), below);
       [gradient, spare] = [spare, gradient];
     }
     const penalty = addPenalties(layers, params, grads);

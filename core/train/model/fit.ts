@@ -7,7 +7,7 @@
  *   batch-sized buffer and go to the device as one copy (on wasm a `gather` kernel costs
  *   milliseconds, a copy microseconds; no shuffled copy of the whole training set is kept);
  * - one step is a `TrainingStep`: the dense step (`dense-step.ts`: a hand-written backward pass
- *   and a JS optimiser) for plain dense stacks on wasm and CPU, otherwise the autodiff step
+ *   and a JS optimiser) for plain dense stacks on wasm, otherwise the autodiff step
  *   (`autodiff-step.ts`: `optimizer.minimize` on the logits model) for everything else;
  * - the epoch's training loss and score are read once per epoch; validation metrics come from
  *   one download of the validation logits (`epoch-metrics.ts`);
@@ -79,7 +79,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
   let succeeded = false;
   try {
     step =
-      createDenseStep({ tf, built, config, maxRows: batchSize }) ??
+      createDenseStep({ tf, built, config, maxRows: batchSize, random }) ??
       createAutodiffStep({ tf, built, config, random });
     const targets = targetRows(data.yTrain, data.nTrain, data.classes);
     if (data.nVal > 0) xVal = tf.tensor(data.xVal, [data.nVal, ...built.inputShape], 'float32');

@@ -1,7 +1,7 @@
 /**
  * One training step, as `fitModel` drives it: a batch in, the weights updated. Two kinds:
  * `autodiff-step.ts` (tfjs gradients and optimisers, any model on any backend) and
- * `dense-step.ts` (a hand-written backward pass for plain dense stacks on wasm and CPU).
+ * `dense-step.ts` (a hand-written backward pass for plain dense stacks on wasm).
  */
 
 /** One batch, as contiguous rows of the epoch's shuffled copy. */

@@ -232,3 +232,35 @@ void matmul_tn(const f32 *a, const f32 *b, f32 *c, int m, int k, int n, f32 *sum
     }
   }
 }
+
+/* mulberry32 (as `core/domain/prng.ts`), the next 32-bit value of `state`. */
+static inline unsigned next_random(unsigned *state) {
+  unsigned t = (*state += 0x6d2b79f5u);
+  t = (t ^ (t >> 15)) * (t | 1u);
+  t ^= t + (t ^ (t >> 7)) * (t | 61u);
+  return t ^ (t >> 14);
+}
+
+/*
+ * Dropout while training, as tfjs' layer does it: out[i] = a[i] · mask[i], where mask[i] is `scale`
+ * (1 / (1 − rate)) when the i-th draw of mulberry32(seed), as a fraction of 2³², is at least `rate`
+ * (kept), else 0. `mask` keeps the factors for the backward pass (`multiply`).
+ */
+EXPORT("dropout")
+void dropout(const f32 *a, f32 *out, f32 *mask, int n, double rate, f32 scale, unsigned seed) {
+  unsigned state = seed;
+  double threshold = rate * 4294967296.0;
+  for (int i = 0; i < n; i++) {
+    f32 factor = (double)next_random(&state) >= threshold ? scale : 0.0f;
+    mask[i] = factor;
+    out[i] = a[i] * factor;
+  }
+}
+
+/* g[i] ·= m[i]: a gradient through the dropout masks. */
+EXPORT("multiply")
+void multiply(f32 *g, const f32 *m, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(g + i, wasm_f32x4_mul(wasm_v128_load(g + i), wasm_v128_load(m + i)));
+  for (; i < n; i++) g[i] *= m[i];
+}

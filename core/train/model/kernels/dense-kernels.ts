@@ -28,6 +28,13 @@ export interface DenseKernels {
   ): void;
   /** c[k×n] = a[m×k]ᵀ · b[m×n]; with `sums`, also the column sums of b into sums[n]. */
   matmulTransposedA(a: Slot, b: Slot, c: Slot, m: number, k: number, n: number, sums?: Slot): void;
+  /**
+   * out = a · mask for n values, mask[i] = 1 / (1 − rate) where the i-th draw of mulberry32(seed)
+   * is at least `rate`, else 0 — tfjs' dropout with the domain's generator.
+   */
+  dropout(a: Slot, out: Slot, mask: Slot, n: number, rate: number, seed: number): void;
+  /** g ·= m over n values. */
+  multiply(g: Slot, m: Slot, n: number): void;
 }
 
 /** Slots start on 16-byte boundaries, so vector loads of a row start aligned when rows are whole vectors. */
@@ -68,6 +75,12 @@ export function createDenseKernels(
     },
     matmulTransposedA(a, b, c, m, k, n, sums) {
       exports.matmul_tn(a * 4, b * 4, c * 4, m, k, n, (sums ?? 0) * 4, 0);
+    },
+    dropout(a, out, mask, n, rate, seed) {
+      exports.dropout(a * 4, out * 4, mask * 4, n, rate, Math.fround(1 / (1 - rate)), seed >>> 0);
+    },
+    multiply(g, m, n) {
+      exports.multiply(g * 4, m * 4, n);
     },
   };
   return { kernels, slots };

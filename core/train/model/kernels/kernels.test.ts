@@ -112,6 +112,29 @@ describe('training kernels (WebAssembly SIMD): the dense products', () => {
     expect(worstError(kernels.view(sums, n), columnSums)).toBeLessThan(1e-6);
   });
 
+  it('drops out with the domain generator: kept where the draw of mulberry32(seed) is at least the rate', () => {
+    const n = 1001;
+    const rate = 0.3;
+    const { kernels, slots } = createDenseKernels([n, n, n, n])!;
+    const [a, out, mask, g] = slots as [number, number, number, number];
+    filled(kernels.view(a, n), mulberry32(5));
+    kernels.view(g, n).fill(2);
+    kernels.dropout(a, out, mask, n, rate, 1234);
+    kernels.multiply(g, mask, n);
+    const draw = mulberry32(1234);
+    const scale = Math.fround(1 / (1 - rate));
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const factor = draw() >= rate ? scale : 0;
+      kept += factor > 0 ? 1 : 0;
+      expect(kernels.view(mask, n)[i]).toBe(factor);
+      expect(kernels.view(out, n)[i]).toBe(Math.fround(kernels.view(a, n)[i]! * factor));
+      expect(kernels.view(g, n)[i]).toBe(Math.fround(2 * factor));
+    }
+    expect(kept / n).toBeGreaterThan(0.6);
+    expect(kept / n).toBeLessThan(0.8);
+  });
+
   it('lays slots out apart from each other and from address 0 (which the kernels read as "none")', () => {
     const { kernels, slots } = createDenseKernels([3, 5, 8])!;
     expect(slots[0]).toBeGreaterThan(0);

@@ -48,6 +48,8 @@ export interface KernelExports {
   ): void;
   transpose(source: number, target: number, rows: number, cols: number): void;
   max_pool_grad(x: number, dy: number, dx: number, ...dims: number[]): void;
+  dropout(a: number, out: number, mask: number, n: number, rate: number, scale: number, seed: number): void;
+  multiply(g: number, m: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
