@@ -95,9 +95,10 @@ describe('wasm training kernels', () => {
       const { cpu, wasm } = await onBoth((tf) =>
         tf.tidy(() => {
           // Ties (whole windows of one value) and a plateau of −∞ where nothing should pass.
-          const raw = values(2 * height * width * 3, 8).map((v, i) => (i % 7 === 0 ? 0.25 : v));
-          raw.fill(-Infinity, 0, 6);
-          const x = tf.tensor4d(raw, [2, height, width, 3]);
+          // Five channels: four through the vector path, one through the scalar one.
+          const raw = values(2 * height * width * 5, 8).map((v, i) => (i % 7 === 0 ? 0.25 : v));
+          raw.fill(-Infinity, 0, 10);
+          const x = tf.tensor4d(raw, [2, height, width, 5]);
           const grad = tf.grad((input) => {
             const pooled = tf.maxPool(input as Tensor4D, poolSize, stride, pad);
             return tf.sum(tf.mul(pooled, tf.range(0, pooled.size).reshape(pooled.shape)));

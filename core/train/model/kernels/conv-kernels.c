@@ -98,34 +98,70 @@ void transpose(const f32 *s, f32 *t, int rows, int cols) {
     for (int j = 0; j < cols; j++) t[j * rows + i] = s[i * cols + j];
 }
 
+/* The first maximum of channel c's window at (oh, ow), as an index into x, or −1 (scalar). */
+static int window_max(const f32 *x, int c, int oh, int ow, int H, int W, int C, int FH, int FW, int sh, int sw,
+                      int pt, int pl) {
+  f32 best = -__builtin_inff();
+  int at = -1;
+  for (int fh = 0; fh < FH; fh++) {
+    int ih = oh * sh + fh - pt;
+    if (ih < 0 || ih >= H) continue;
+    for (int fw = 0; fw < FW; fw++) {
+      int iw = ow * sw + fw - pl;
+      if (iw < 0 || iw >= W) continue;
+      int i = (ih * W + iw) * C + c;
+      if (x[i] > best) {
+        best = x[i];
+        at = i;
+      }
+    }
+  }
+  return at;
+}
+
 /*
  * dx[H × W × C] = the max-pool gradient of one image: each output's dy goes to the first maximum of
  * its window (row by row, a strictly greater value replacing it), as tfjs' CPU backend routes it;
- * a window of NaN or −∞ only passes nothing on. x is the pool's input, dy OH × OW × C.
+ * a window of NaN or −∞ only passes nothing on. x is the pool's input, dy OH × OW × C. Four
+ * channels at a time: a lane takes a value when it is strictly greater, so each lane keeps its
+ * first maximum, as the scalar rule does.
  */
 EXPORT("max_pool_grad")
 void max_pool_grad(const f32 *x, const f32 *dy, f32 *dx, int H, int W, int C, int OH, int OW, int FH, int FW,
                    int sh, int sw, int pt, int pl) {
-  for (int i = 0; i < H * W * C; i++) dx[i] = 0;
+  int size = H * W * C, z = 0;
+  for (; z + 4 <= size; z += 4) wasm_v128_store(dx + z, wasm_f32x4_splat(0));
+  for (; z < size; z++) dx[z] = 0;
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
   for (int oh = 0; oh < OH; oh++) {
     for (int ow = 0; ow < OW; ow++) {
       const f32 *g = dy + (oh * OW + ow) * C;
-      for (int c = 0; c < C; c++) {
-        f32 best = -__builtin_inff();
-        int at = -1;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        v128_t best = wasm_f32x4_splat(-__builtin_inff());
+        v128_t at = wasm_i32x4_splat(-1);
         for (int fh = 0; fh < FH; fh++) {
           int ih = oh * sh + fh - pt;
           if (ih < 0 || ih >= H) continue;
           for (int fw = 0; fw < FW; fw++) {
             int iw = ow * sw + fw - pl;
             if (iw < 0 || iw >= W) continue;
-            int i = (ih * W + iw) * C + c;
-            if (x[i] > best) {
-              best = x[i];
-              at = i;
-            }
+            int base = (ih * W + iw) * C + c;
+            v128_t v = wasm_v128_load(x + base);
+            v128_t greater = wasm_f32x4_gt(v, best);
+            best = wasm_v128_bitselect(v, best, greater);
+            at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(base), lanes), at, greater);
           }
         }
+        int i0 = wasm_i32x4_extract_lane(at, 0), i1 = wasm_i32x4_extract_lane(at, 1);
+        int i2 = wasm_i32x4_extract_lane(at, 2), i3 = wasm_i32x4_extract_lane(at, 3);
+        if (i0 >= 0) dx[i0] += g[c];
+        if (i1 >= 0) dx[i1] += g[c + 1];
+        if (i2 >= 0) dx[i2] += g[c + 2];
+        if (i3 >= 0) dx[i3] += g[c + 3];
+      }
+      for (; c < C; c++) {
+        int at = window_max(x, c, oh, ow, H, W, C, FH, FW, sh, sw, pt, pl);
         if (at >= 0) dx[at] += g[c];
       }
     }
