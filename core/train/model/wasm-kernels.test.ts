@@ -39,6 +39,37 @@ describe('wasm training kernels', () => {
     cpu.forEach((expected, i) => expectClose(wasm[i]!, expected));
   });
 
+  it('sums over leading axes (bias gradients) and any other axes as the CPU backend does', async () => {
+    const { cpu, wasm } = await onBoth((tf) =>
+      tf.tidy(() => {
+        const x4 = tf.tensor4d(values(2 * 5 * 6 * 7, 10), [2, 5, 6, 7]);
+        const x2 = tf.tensor2d(values(33 * 9, 11), [33, 9]);
+        const ints = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32');
+        return [
+          tf.sum(x4, [0, 1, 2]),
+          tf.sum(x4, [2, 0, 1], true),
+          tf.sum(x4, [-4, -3, -2]),
+          tf.sum(x2, 0),
+          tf.sum(x2, 1),
+          tf.sum(x4, [1, 2]),
+          tf.sum(x4),
+          tf.cast(tf.sum(ints, 0), 'float32'),
+        ].map((t) => t.dataSync() as Float32Array);
+      }),
+    );
+    cpu.forEach((expected, i) => expectClose(wasm[i]!, expected));
+  });
+
+  it('sums 300,000 rows in chunks and runs of rows without losing float32 precision', async () => {
+    const { tf } = await selectBackend('wasm');
+    const rows = 300_000;
+    const x = values(rows * 4, 12);
+    const expected = new Float64Array(4);
+    x.forEach((v, i) => (expected[i % 4] = expected[i % 4]! + v));
+    const sums = tf.tidy(() => tf.sum(tf.tensor2d(x, [rows, 4]), 0).dataSync());
+    expected.forEach((v, j) => expect(Math.abs(sums[j]! - v)).toBeLessThan(1e-3));
+  });
+
   it.each([
     ['same', 1],
     ['valid', 1],

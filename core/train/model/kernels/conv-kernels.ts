@@ -188,3 +188,29 @@ export function maxPoolGradient(
   }
   return true;
 }
+
+/**
+ * sums[j] = Σ over rows of values[row · columns + j]: the bias gradient of a dense or convolution
+ * layer, in float32 runs of 256 rows added up in float64. Copies the values in a chunk at a time.
+ * Returns false (sums untouched) when memory could not be had.
+ */
+export function columnSums(values: Float32Array, columns: number, sums: Float32Array): boolean {
+  const exports = kernels();
+  const rows = values.length / columns;
+  const chunkRows = Math.max(1, Math.floor((scratchValues * 16) / columns));
+  // The chunk, its sums, and float64 scratch for the kernel (two float32 slots per double).
+  const slots = exports && layout(exports, [Math.min(rows, chunkRows) * columns, columns, 2 * columns]);
+  if (!exports || !slots) return false;
+  const [chunkSlot, partSlot, totalsSlot] = slots as [number, number, number];
+  const heap = new Float32Array(exports.memory.buffer);
+  const totals = new Float64Array(columns);
+  for (let row = 0; row < rows; row += chunkRows) {
+    const count = Math.min(chunkRows, rows - row);
+    heap.set(values.subarray(row * columns, (row + count) * columns), chunkSlot);
+    exports.column_sums(chunkSlot * 4, partSlot * 4, totalsSlot * 4, count, columns);
+    const part = heap.subarray(partSlot, partSlot + columns);
+    for (let j = 0; j < columns; j++) totals[j] = totals[j]! + part[j]!;
+  }
+  sums.set(totals);
+  return true;
+}

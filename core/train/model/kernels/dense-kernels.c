@@ -264,3 +264,31 @@ void multiply(f32 *g, const f32 *m, int n) {
   for (; i + 4 <= n; i += 4) wasm_v128_store(g + i, wasm_f32x4_mul(wasm_v128_load(g + i), wasm_v128_load(m + i)));
   for (; i < n; i++) g[i] *= m[i];
 }
+
+/*
+ * sums[j] = Σ over rows of x[r × cols + j] (x row-major): a bias gradient. Each run of up to 256
+ * rows is summed in float32 vectors, and the runs in float64 (`totals`, cols doubles of scratch),
+ * so a sum over hundreds of thousands of rows keeps float32 precision.
+ */
+EXPORT("column_sums")
+void column_sums(const f32 *x, f32 *sums, double *totals, int rows, int cols) {
+  for (int j = 0; j < cols; j++) totals[j] = 0;
+  for (int r0 = 0; r0 < rows; r0 += 256) {
+    int r1 = rows - r0 < 256 ? rows : r0 + 256;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      v128_t acc = wasm_f32x4_splat(0);
+      for (int r = r0; r < r1; r++) acc = wasm_f32x4_add(acc, wasm_v128_load(x + r * cols + j));
+      totals[j] += wasm_f32x4_extract_lane(acc, 0);
+      totals[j + 1] += wasm_f32x4_extract_lane(acc, 1);
+      totals[j + 2] += wasm_f32x4_extract_lane(acc, 2);
+      totals[j + 3] += wasm_f32x4_extract_lane(acc, 3);
+    }
+    for (; j < cols; j++) {
+      f32 acc = 0;
+      for (int r = r0; r < r1; r++) acc += x[r * cols + j];
+      totals[j] += acc;
+    }
+  }
+  for (int j = 0; j < cols; j++) sums[j] = (f32)totals[j];
+}

@@ -50,6 +50,7 @@ export interface KernelExports {
   max_pool_grad(x: number, dy: number, dx: number, ...dims: number[]): void;
   dropout(a: number, out: number, mask: number, n: number, rate: number, scale: number, seed: number): void;
   multiply(g: number, m: number, n: number): void;
+  column_sums(x: number, sums: number, totals: number, rows: number, cols: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
