@@ -136,7 +136,6 @@ export async function profileWithTextStats(
     }
     const counts = counted.get(plan.index);
     if (counts !== undefined) {
-      const [p05, p25, p50, p75, p95] = counts.quantiles;
       return {
         ...base,
         ...empty,
@@ -148,13 +147,7 @@ export async function profileWithTextStats(
           max: counts.max,
           mean: counts.mean,
           std: counts.std,
-          quantiles: {
-            p05: p05 ?? null,
-            p25: p25 ?? null,
-            p50: p50 ?? null,
-            p75: p75 ?? null,
-            p95: p95 ?? null,
-          },
+          quantiles: profileQuantiles(counts.quantiles),
         },
         histogram: counts.histogram,
       };
@@ -185,7 +178,7 @@ export async function profileWithTextStats(
       };
       return { ...common, range };
     }
-    const [p05, p25, p50, p75, p95] = sequence?.quantiles ?? binned.quantiles.get(plan.index) ?? [];
+    const quantiles = sequence?.quantiles ?? binned.quantiles.get(plan.index) ?? [];
     return {
       ...common,
       numeric: {
@@ -193,13 +186,7 @@ export async function profileWithTextStats(
         max: stats.bounds?.max ?? null,
         mean: stats.mean,
         std: stats.std,
-        quantiles: {
-          p05: p05 ?? null,
-          p25: p25 ?? null,
-          p50: p50 ?? null,
-          p75: p75 ?? null,
-          p95: p95 ?? null,
-        },
+        quantiles: profileQuantiles(quantiles),
       },
     };
   });
@@ -215,6 +202,14 @@ export async function profileWithTextStats(
     });
   }
   return { profile: { rowCount, columns: profiles }, textStats };
+}
+
+type Quantiles = NonNullable<ColumnProfile['numeric']>['quantiles'];
+
+/** The profile's quantiles from values at `quantileLevels` (0.05, 0.25, 0.5, 0.75, 0.95); missing ones are null. */
+function profileQuantiles(values: ReadonlyArray<number | null | undefined>): Quantiles {
+  const [p05, p25, p50, p75, p95] = values;
+  return { p05: p05 ?? null, p25: p25 ?? null, p50: p50 ?? null, p75: p75 ?? null, p95: p95 ?? null };
 }
 
 /** Profiles a Parquet snapshot (see `profileRelation`). */
