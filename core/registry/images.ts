@@ -4,7 +4,7 @@ import type { DatasetVersion, ImageRef } from '../contract/index.js';
 import type { RegistryDb } from './database.js';
 import { registerVersion } from './datasets.js';
 import type { NewVersion } from './datasets.js';
-import type { ObjectStore } from './object-store.js';
+import { fsyncPath, type ObjectStore } from './object-store.js';
 import { now } from './ids.js';
 
 /**
@@ -139,15 +139,6 @@ export function setImageThumbnail(
     ).run(thumbnail.sha256, thumbnail.sizeBytes, mediaTypes.webp, now());
     db.prepare('UPDATE images SET thumbnail_sha256 = ? WHERE sha256 = ?').run(thumbnail.sha256, sha256);
   }).immediate();
-}
-
-async function fsyncPath(target: string): Promise<void> {
-  const handle = await open(target, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Renames done at once by `commit`: enough to overlap the file system's latency, few enough to stay polite. */

@@ -38,7 +38,8 @@ export async function hashFile(
   return { sha256: hash.digest('hex'), sizeBytes: bytes };
 }
 
-async function fsyncPath(target: string): Promise<void> {
+/** Flushes a file or folder to disk (a folder: the names made or renamed in it). */
+export async function fsyncPath(target: string): Promise<void> {
   const handle = await open(target, 'r');
   try {
     await handle.sync();
