@@ -8,6 +8,7 @@ import { profileSnapshot } from '../data/profile.js';
 import { timed } from '../data/timings.js';
 import { findVersionByImport, hashFile, registerVersion } from '../registry/index.js';
 import { importImageFolder } from './image-import.js';
+import { unchangedImport, type ImportOutcome } from './import-outcome.js';
 import type { JobContext } from './job-runner.js';
 import type { EngineParts } from './parts.js';
 
@@ -49,7 +50,7 @@ export async function importDataset(
   parts: EngineParts,
   request: ImportRequest,
   job: JobContext,
-): Promise<{ result: Record<string, unknown>; message: string }> {
+): Promise<ImportOutcome> {
   const { sourcePath, options, project } = request;
   const info = await stat(sourcePath).catch(() => null);
   if (!info)
@@ -103,17 +104,7 @@ export async function importDataset(
     const [hashed, imported] = await Promise.allSettled([hashing, importing]);
     if (hashed.status === 'rejected') throw hashed.reason;
     const { source, key, existing } = hashed.value;
-    if (existing) {
-      return {
-        result: {
-          versionId: existing.id,
-          datasetId: existing.datasetId,
-          reused: true,
-          rowCount: existing.rowCount,
-        },
-        message: `Unchanged: ${datasetName} v${existing.number} already holds this file.`,
-      };
-    }
+    if (existing) return unchangedImport(existing, datasetName, 'file');
     if (imported.status === 'rejected') throw imported.reason;
     const snapshot = imported.value;
     const profile = snapshot.profile ?? (await profileSnapshot(parts.duck, staged, snapshot.columns));

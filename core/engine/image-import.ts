@@ -5,6 +5,7 @@ import type { ImportOptions, Project } from '../contract/index.js';
 import { readImageFolder, scanImageFolder, writeImageSnapshot } from '../data/images/index.js';
 import { timed } from '../data/timings.js';
 import { StagedObjects, findVersionByImport, imageLookup, registerImageVersion } from '../registry/index.js';
+import { unchangedImport, type ImportOutcome } from './import-outcome.js';
 import type { JobContext } from './job-runner.js';
 import type { EngineParts } from './parts.js';
 
@@ -41,7 +42,7 @@ export async function importImageFolder(
   parts: EngineParts,
   request: ImageFolderRequest,
   job: JobContext,
-): Promise<{ result: Record<string, unknown>; message: string }> {
+): Promise<ImportOutcome> {
   const { project, folder } = request;
   const tableOptions = Object.entries(request.options ?? {}).filter(([, value]) => value !== undefined);
   if (tableOptions.length > 0)
@@ -77,17 +78,7 @@ export async function importImageFolder(
     );
     throwIfCancelled(job.signal);
     const existing = findVersionByImport(parts.db, project.id, datasetName, read.listingSha256);
-    if (existing) {
-      return {
-        result: {
-          versionId: existing.id,
-          datasetId: existing.datasetId,
-          reused: true,
-          rowCount: existing.rowCount,
-        },
-        message: `Unchanged: ${datasetName} v${existing.number} already holds this folder.`,
-      };
-    }
+    if (existing) return unchangedImport(existing, datasetName, 'folder');
     if (read.images.length === 0) {
       const problems = read.warnings.slice(0, problemsInError).join('; ');
       throw new InvalidInputError(
