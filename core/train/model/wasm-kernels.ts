@@ -7,8 +7,8 @@
  *   backward pass on the autodiff step multiplies by a transpose (`dW = xᵀ·dy`, `dx = dy·Wᵀ`), so
  *   this one kernel was ~70 % of a training step. Transposing explicitly (a fast copy) and then
  *   multiplying without flags gives the same numbers at a fraction of the time.
- * - A CNN's backward pass: `Conv2DBackpropFilter` (the filter gradient) is not implemented for
- *   wasm at all, `Conv2DBackpropInput` ran at ~1 G multiply-adds/s and `MaxPoolGrad` took ~60 ms
+ * - A CNN's backward pass: tfjs-backend-wasm 4.22 registers no `Conv2DBackpropFilter` (the
+ *   filter gradient) kernel, `Conv2DBackpropInput` ran at ~1 G multiply-adds/s and `MaxPoolGrad` took ~60 ms
  *   a batch; together 1.0 s of a 1.1 s step of the benchmark CNN. All three run on Orchard's
  *   kernels (`kernels/conv-kernels.c`: im2col chunks through the SIMD products of the dense
  *   step): the step took 0.31 s.
