@@ -141,7 +141,10 @@ test('label 20 items by keyboard, undo one, freeze, export; keypress → next it
   await expect(app.errorPanel).toBeHidden();
 });
 
-test('an engine killed mid-labelling keeps every acknowledged label', async ({ page, server }) => {
+test('an engine killed mid-labelling keeps every acknowledged label, and the page sends the rest later', async ({
+  page,
+  server,
+}) => {
   // Not the `app` fixture: a killed server makes the page log failed connections, as it should.
   const app = new OrchardApp(page);
   await app.open(server.url);
@@ -154,24 +157,40 @@ test('an engine killed mid-labelling keeps every acknowledged label', async ({ p
 
   await server.kill();
   await expect(app.connectionBanner).toHaveAttribute('data-state', 'reconnecting');
-  // A label given while the engine is down shows at once but stays marked as not yet saved.
+  // Labels given while the engine is down show at once but stay marked as not yet saved.
   await labels.pressAndWaitForNext(keyOf('decline'));
+  await labels.pressAndWaitForNext(keyOf('refer'));
   await expect(labels.sync).not.toHaveAttribute('data-state', 'saved');
+  // The page closes before the engine is back (so it cannot retry them itself).
+  const context = page.context();
+  await page.close();
 
   await server.restart();
-  await app.open(server.url);
-  await app.sidebar.project('Crash').click();
-  await app.sidebar.version('credit-applications', 1).click();
-  await labels.open();
-  await expect(labels.annotatorCurrent).toHaveText('ana');
-  // Every acknowledged label is there, and the queue resumes at the first item without one.
-  await expect(labels.progressDone).toHaveText(String(acknowledged));
-  await expect(labels.classCount('approve')).toHaveText('4');
-  await expect(labels.classCount('refer')).toHaveText('4');
-  await expect(labels.item).toHaveAttribute('data-row-id', '8');
-  await labels.pressAndWaitForNext(keyOf('refer'));
-  expect(await labels.waitUntilSaved()).toBe(1);
-  await expect(labels.progressDone).toHaveText('9');
+  const reopened = new OrchardApp(await context.newPage());
+  await reopened.open(server.url);
+  await reopened.sidebar.project('Crash').click();
+  await reopened.sidebar.version('credit-applications', 1).click();
+  const again = new LabelPage(reopened.page);
+  await again.open();
+  await expect(again.annotatorCurrent).toHaveText('ana');
+  // The acknowledged labels are there, and the two the closed page left unsaved were sent again
+  // from the browser's storage; the queue resumes after them.
+  await expect(again.restored).toHaveAttribute('data-count', '2');
+  await expect(again.progressDone).toHaveText(String(acknowledged + 2));
+  await expect(again.classCount('approve')).toHaveText('4');
+  await expect(again.classCount('refer')).toHaveText('5');
+  await expect(again.classCount('decline')).toHaveText('1');
+  await expect(again.item).toHaveAttribute('data-row-id', '10');
+  await again.pressAndWaitForNext(keyOf('refer'));
+  expect(await again.waitUntilSaved()).toBe(3);
+  await expect(again.progressDone).toHaveText('11');
+  // Nothing is left to send: a further page restores nothing.
+  await reopened.page.reload();
+  await reopened.sidebar.project('Crash').click();
+  await reopened.sidebar.version('credit-applications', 1).click();
+  await again.open();
+  await expect(again.progressDone).toHaveText('11');
+  await expect(again.restored).toBeHidden();
 });
 
 test('grid labels a selection at once; two annotators disagree, a reviewer settles it', async ({

@@ -33,6 +33,8 @@ export class LabelPage {
   readonly classButtons: Locator;
   /** The unacknowledged marker: `data-pending` writes in flight, `data-acknowledged` answered. */
   readonly sync: Locator;
+  /** How many labels an earlier page left unsaved and this one sent again. */
+  readonly restored: Locator;
   readonly progressDone: Locator;
   readonly progressTotal: Locator;
   readonly keymapOverlay: Locator;
@@ -75,6 +77,7 @@ export class LabelPage {
     this.end = page.getByTestId('label-end');
     this.classButtons = page.getByTestId('class-button');
     this.sync = page.getByTestId('label-sync');
+    this.restored = page.getByTestId('label-restored');
     this.progressDone = page.getByTestId('label-progress-done');
     this.progressTotal = page.getByTestId('label-progress-total');
     this.keymapOverlay = page.getByTestId('keymap-overlay');

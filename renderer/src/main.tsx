@@ -17,6 +17,10 @@ const connection = connect({
     // Events sent while we were away are lost; read the state again.
     void store?.getState().loadProjects();
     void store?.getState().refreshJobs();
+    // Labels that could not be sent while it was away, and (if the engine was away when the page
+    // opened) those an earlier page left unsaved.
+    void store?.getState().restoreUnsavedLabels();
+    store?.getState().retryFailedLabels();
   },
 });
 store = createAppStore(connection);
@@ -30,6 +34,7 @@ connection.api.on('job.finished', ({ job }) => {
 connection.api.on('job.progress', (payload) => store?.getState().onTrainingJobProgress(payload));
 connection.api.on('run.epoch', (payload) => store?.getState().onRunEpoch(payload));
 void state.loadProjects();
+void state.restoreUnsavedLabels();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');

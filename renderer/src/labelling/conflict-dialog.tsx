@@ -1,6 +1,7 @@
 import { useModalDialog } from '../components/use-modal-dialog.js';
 import type { LabelSet } from '../../../core/contract/labels.js';
 import { useApp } from '../store/app-store.js';
+import { sessionConflicts } from '../store/label-session-slice.js';
 import { LabelChip } from './label-chip.js';
 
 /**
@@ -8,8 +9,8 @@ import { LabelChip } from './label-chip.js';
  * and let the user keep theirs (a forced write) or take the other.
  */
 export function ConflictDialog({ labelSet }: { labelSet: LabelSet }) {
-  const conflict = useApp((state) => state.labelConflicts[0] ?? null);
-  const waiting = useApp((state) => state.labelConflicts.length);
+  const conflict = useApp((state) => sessionConflicts(state)[0] ?? null);
+  const waiting = useApp((state) => sessionConflicts(state).length);
   const resolve = useApp((state) => state.resolveConflict);
   const dialogRef = useModalDialog(conflict !== null);
   return (

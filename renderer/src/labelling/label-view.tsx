@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { DatasetVersion } from '../../../core/contract/schemas.js';
 import type { LabelSet } from '../../../core/contract/labels.js';
 import { useApp, useDeps } from '../store/app-store.js';
+import { sessionConflicts } from '../store/label-session-slice.js';
 import { AgreementPanel } from './agreement-panel.js';
 import { AnnotatorPrompt } from './annotator-prompt.js';
 import { ConflictDialog } from './conflict-dialog.js';
@@ -31,7 +32,7 @@ function useLabelKeys(labelSet: LabelSet | null, enabled: boolean) {
       if (event.defaultPrevented || isTypingTarget(event.target)) return;
       const state = store.getState();
       // A modal (a conflict, the import dialog) has the keyboard.
-      if (state.labelConflicts.length > 0 || document.querySelector('dialog[open]')) return;
+      if (sessionConflicts(state).length > 0 || document.querySelector('dialog[open]')) return;
       const where = state.labelPanel === 'review' ? 'review' : state.labelMode;
       const command = commandFor(event, {
         task: labelSet.task,

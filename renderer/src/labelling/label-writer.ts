@@ -2,6 +2,7 @@ import { RpcError } from '../../../core/contract/client.js';
 import type { OrchardApi } from '../../../core/contract/client.js';
 import { Annotation } from '../../../core/contract/labels.js';
 import type { LabelItem, LabelProgress, LabelValue } from '../../../core/contract/labels.js';
+import type { LabelOutbox } from './label-outbox.js';
 import type { WriteAction } from './session-model.js';
 
 /** One annotation on its way to the engine. */
@@ -16,6 +17,15 @@ export interface PendingWrite {
   /** The write this one undoes, by id: its seq is known only once that one was acknowledged. */
   readonly undoesId?: string;
   readonly force?: boolean;
+  /**
+   * The item's seq the write was made against (kept with it in the outbox): what it expects when it
+   * is sent again by a later page, which knows nothing of this page's writes.
+   */
+  readonly basedOnSeq?: number | null;
+  /** The seq of the write this one undoes, once known (kept with it in the outbox). */
+  readonly undoesSeq?: number;
+  /** Left unsaved by an earlier page and sent again by this one (see `LabelOutbox`). */
+  readonly restored?: boolean;
 }
 
 /** What became of a write; the store turns these into what the view shows. */
@@ -44,10 +54,14 @@ export class LabelWriter {
   private readonly sentHere = new Set<string>();
   private readonly failed = new Map<string, PendingWrite>();
   private readonly conflicts = new Map<string, PendingWrite>();
+  // Items with a write acknowledged in this page: from then on this page's knowledge is the newest.
+  private readonly acknowledgedHere = new Set<string>();
 
+  /** `outbox` keeps each write until the engine acknowledges or refuses it (see `LabelOutbox`). */
   constructor(
     private readonly api: OrchardApi,
     private readonly events: LabelWriterEvents,
+    private readonly outbox?: LabelOutbox,
   ) {}
 
   private key(labelSetId: string, annotator: string, rowId: number): string {
@@ -81,19 +95,50 @@ export class LabelWriter {
     return this.failed.size;
   }
 
-  send(write: PendingWrite): void {
+  /** Sends a write after the item's earlier ones; resolves once it is settled (whatever became of it). */
+  send(write: PendingWrite): Promise<void> {
     const key = this.key(write.labelSetId, write.annotator, write.rowId);
     this.claim(write.id);
+    this.outbox?.keep(write.restored === true ? write : this.withKnownSeqs(write, key));
     this.events.sending(write);
     const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.deliver(write, key));
     this.chains.set(key, next);
     void next.then(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
     });
+    return next;
+  }
+
+  /** The write with what this page knows now of the seqs it will send (see `PendingWrite.basedOnSeq`). */
+  private withKnownSeqs(write: PendingWrite, key: string): PendingWrite {
+    const undoesSeq = write.undoesId !== undefined ? this.seqById.get(write.undoesId) : undefined;
+    return {
+      ...write,
+      basedOnSeq: this.knownSeq.get(key) ?? null,
+      ...(undoesSeq !== undefined ? { undoesSeq } : {}),
+    };
+  }
+
+  /**
+   * The seq a write expects: what this page knows of the item, except for a write an earlier page left
+   * before any write of that item is acknowledged here, which expects what that page knew (a fetched
+   * queue may show a newer annotation, made elsewhere since, that it must not silently overwrite).
+   */
+  private expectedFor(write: PendingWrite, key: string): number | null {
+    if (write.restored === true && !this.acknowledgedHere.has(key)) return write.basedOnSeq ?? null;
+    return this.knownSeq.get(key) ?? null;
   }
 
   private async deliver(write: PendingWrite, key: string): Promise<void> {
-    const undoes = write.undoesId !== undefined ? this.seqById.get(write.undoesId) : undefined;
+    const undoes =
+      (write.undoesId !== undefined ? this.seqById.get(write.undoesId) : undefined) ?? write.undoesSeq;
+    const expectedSeq = this.expectedFor(write, key);
+    // What is sent now is what a later page must send again if this one closes before the answer.
+    this.outbox?.keep({
+      ...write,
+      basedOnSeq: expectedSeq,
+      ...(undoes !== undefined ? { undoesSeq: undoes } : {}),
+    });
     try {
       const { annotation, progress } = await this.api.labels.annotate({
         labelSetId: write.labelSetId,
@@ -102,12 +147,14 @@ export class LabelWriter {
         rowId: write.rowId,
         action: write.action,
         ...(write.value !== null ? { value: write.value } : {}),
-        expectedSeq: this.knownSeq.get(key) ?? null,
+        expectedSeq,
         ...(undoes !== undefined ? { undoes } : {}),
         ...(write.force ? { force: true } : {}),
       });
       this.knownSeq.set(key, annotation.seq);
       this.seqById.set(write.id, annotation.seq);
+      this.acknowledgedHere.add(key);
+      this.outbox?.drop(write.id);
       this.events.acknowledged(write, annotation, progress);
     } catch (error) {
       this.fail(write, key, error);
@@ -124,6 +171,7 @@ export class LabelWriter {
       this.conflicts.set(write.id, write);
       this.events.conflicted(write, theirs);
     } else if (error instanceof RpcError && error.code !== 'internal') {
+      this.outbox?.drop(write.id);
       this.events.refused(write, error);
     } else {
       this.failed.set(write.id, write);
@@ -141,7 +189,14 @@ export class LabelWriter {
 
   /** Drops a write that never reached the engine (failed or in conflict); false when it did reach it. */
   forget(id: string): boolean {
-    return this.failed.delete(id) || this.conflicts.delete(id);
+    const forgotten = this.failed.delete(id) || this.conflicts.delete(id);
+    if (forgotten) this.outbox?.drop(id);
+    return forgotten;
+  }
+
+  /** Gives up a write taken out of conflict (`takeConflict`): the user kept the other label. */
+  discard(id: string): void {
+    this.outbox?.drop(id);
   }
 
   /** The write in conflict with this id, no longer waiting. */

@@ -26,6 +26,17 @@ function LatencyReadout() {
   );
 }
 
+/** Labels an earlier page left unsaved (it closed or reloaded first) that this one sent again. */
+function RestoredNote() {
+  const restored = useApp((state) => state.labelWritesRestored);
+  if (restored === 0) return null;
+  return (
+    <span className="muted" data-testid="label-restored" data-count={restored}>
+      {formatCount(restored)} left unsaved by an earlier page, sent again ·{' '}
+    </span>
+  );
+}
+
 /** Whether every label on screen is safely stored: the unacknowledged marker. */
 function SyncMarker() {
   const pending = useApp((state) => state.labelWritesPending);
@@ -96,6 +107,7 @@ export function ProgressStrip({ labelSet }: { labelSet: LabelSet }) {
         ))}
       </ul>
       <div className="progress-side">
+        <RestoredNote />
         <SyncMarker />
         <LatencyReadout />
       </div>

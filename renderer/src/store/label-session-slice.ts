@@ -8,6 +8,8 @@ import type {
   QueueOrder,
 } from '../../../core/contract/labels.js';
 import { newAnnotationId } from '../labelling/annotation-id.js';
+import { LabelOutbox } from '../labelling/label-outbox.js';
+import type { OutboxStorage } from '../labelling/label-outbox.js';
 import { LabelWriter } from '../labelling/label-writer.js';
 import type { PendingWrite } from '../labelling/label-writer.js';
 import { isOpen, mergeItems, restoring, sessionItem, shownLabel } from '../labelling/session-model.js';
@@ -32,10 +34,27 @@ export interface LabelSession {
 /** A write the engine refused because the item changed elsewhere (another window). */
 export interface LabelConflict {
   readonly id: string;
+  readonly labelSetId: string;
+  readonly annotator: string;
   readonly rowId: number;
   readonly mine: ShownLabel;
   /** The item's current annotation now (null: taken back elsewhere). */
   readonly theirs: Annotation | null;
+}
+
+/**
+ * The conflicts the label view shows: those of the set and annotator it shows (a conflict of another
+ * set waits for that set, e.g. one of the writes an earlier page left, sent again at start).
+ */
+export function sessionConflicts(state: {
+  readonly labelSession: LabelSession | null;
+  readonly labelConflicts: readonly LabelConflict[];
+}): readonly LabelConflict[] {
+  const session = state.labelSession;
+  if (!session) return [];
+  return state.labelConflicts.filter(
+    (conflict) => conflict.labelSetId === session.labelSetId && conflict.annotator === session.annotator,
+  );
 }
 
 export interface LabelSessionSlice {
@@ -47,9 +66,16 @@ export interface LabelSessionSlice {
   labelWritesAcknowledged: number;
   /** Writes that could not reach the engine; retried when it is back. */
   labelWritesFailed: number;
+  /** Writes an earlier page of this workspace left unsaved (closed, reloaded, crashed) and this one sent again. */
+  labelWritesRestored: number;
   labelConflicts: readonly LabelConflict[];
   /** Bumped when someone else's annotation arrives, so panels know to read again. */
   labelChangeCount: number;
+  /**
+   * Sends again what an earlier page of this workspace left unsaved (see `LabelOutbox`); called once
+   * the engine answers. Label sessions start after it.
+   */
+  restoreUnsavedLabels(): Promise<void>;
   startLabelSession(): Promise<void>;
   moveLabelItem(delta: 1 | -1): void;
   /** Shows the write at once and moves on (when `advance`); the call runs behind. */
@@ -79,12 +105,24 @@ const lookahead = 10;
 const maxUndo = 500;
 const progressRefreshMs = 250;
 
+/** The browser's localStorage, or none where there is none or it may not be used. */
+function browserStorage(): OutboxStorage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
   ({ api }) =>
   (set, get) => {
     let undoStack: UndoEntry[] = [];
     let generation = 0;
     let progressTimer: ReturnType<typeof setTimeout> | null = null;
+    // Label sessions wait for the writes an earlier page left, so the queue they read includes them.
+    // Never rejects: `restoreUnsavedLabels` catches what it can fail on.
+    let restored: Promise<void> = Promise.resolve();
 
     const patchItem = (labelSetId: string, rowId: number, change: (item: SessionItem) => SessionItem): void =>
       set((state) => {
@@ -110,7 +148,7 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
         item.draft?.id === write.id ? { ...item, draft: { ...item.draft, state } } : item,
       );
 
-    const writer = new LabelWriter(api, {
+    const events: ConstructorParameters<typeof LabelWriter>[1] = {
       sending: () => set((state) => ({ labelWritesPending: state.labelWritesPending + 1 })),
       acknowledged: (write, annotation, progress) => {
         dropDraft(write, annotation);
@@ -128,7 +166,17 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
         markDraft(write, 'conflict');
         const mine = { action: write.action, value: write.value };
         set((state) => ({
-          labelConflicts: [...state.labelConflicts, { id: write.id, rowId: write.rowId, mine, theirs }],
+          labelConflicts: [
+            ...state.labelConflicts,
+            {
+              id: write.id,
+              labelSetId: write.labelSetId,
+              annotator: write.annotator,
+              rowId: write.rowId,
+              mine,
+              theirs,
+            },
+          ],
         }));
       },
       refused: (write, error) => {
@@ -142,7 +190,16 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
         set({ labelWritesFailed: writer.failedCount });
       },
       settled: () => set((state) => ({ labelWritesPending: state.labelWritesPending - 1 })),
-    });
+    };
+    const outbox = new LabelOutbox(browserStorage(), () =>
+      get().reportError(
+        new Error(
+          'This browser would not keep unsaved labels (its storage is full or turned off). Labels are still ' +
+            'saved as usual, but any not yet saved are lost if the page closes before the engine answers.',
+        ),
+      ),
+    );
+    const writer = new LabelWriter(api, events, outbox);
 
     const fetchMore = async (gen: number): Promise<void> => {
       const session = get().labelSession;
@@ -226,8 +283,34 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
       labelWritesPending: 0,
       labelWritesAcknowledged: 0,
       labelWritesFailed: 0,
+      labelWritesRestored: 0,
       labelConflicts: [],
       labelChangeCount: 0,
+      restoreUnsavedLabels: () => {
+        const earlier = restored;
+        restored = earlier
+          .then(async () => {
+            let workspace: string;
+            try {
+              ({ workspace } = await api.engine.info());
+            } catch {
+              return; // The engine is not there yet; the page calls this again once it is.
+            }
+            const left = outbox.open(workspace);
+            if (left.unreadable > 0)
+              get().reportError(
+                new Error(
+                  `${left.unreadable} unsaved label(s) kept in this browser could not be read (its storage was ` +
+                    'changed outside Orchard) and were dropped.',
+                ),
+              );
+            if (left.writes.length === 0) return;
+            set((state) => ({ labelWritesRestored: state.labelWritesRestored + left.writes.length }));
+            await Promise.all(left.writes.map((write) => writer.send(write)));
+          })
+          .catch((error: unknown) => get().reportError(error));
+        return restored;
+      },
       startLabelSession: async () => {
         const { activeLabelSetId: labelSetId, annotator, labelOrder: order } = get();
         generation += 1;
@@ -248,8 +331,9 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
             reachedEnd: false,
             loading: true,
           },
-          labelConflicts: [],
         });
+        await restored;
+        if (gen !== generation) return;
         try {
           const [queue, progress] = await Promise.all([
             api.labels.queue({ labelSetId, annotator, order, include: 'todo', limit: firstBatch }),
@@ -342,9 +426,9 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
         writer.send(undo);
       },
       resolveConflict: (keep) => {
-        const conflict = get().labelConflicts[0];
+        const conflict = sessionConflicts(get())[0];
         if (!conflict) return;
-        set((state) => ({ labelConflicts: state.labelConflicts.slice(1) }));
+        set((state) => ({ labelConflicts: state.labelConflicts.filter((entry) => entry !== conflict) }));
         const write = writer.takeConflict(conflict.id);
         if (!write) return;
         if (keep === 'mine') {
@@ -353,6 +437,7 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
           return;
         }
         undoStack = undoStack.filter((entry) => entry.write.id !== write.id);
+        writer.discard(write.id);
         dropDraft(write, conflict.theirs);
       },
       retryFailedLabels: () => {
