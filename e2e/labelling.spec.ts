@@ -193,6 +193,62 @@ test('an engine killed mid-labelling keeps every acknowledged label, and the pag
   await expect(again.restored).toBeHidden();
 });
 
+test('a label left unsaved meets a newer one from another browser: the page asks, and "Keep mine" wins', async ({
+  browser,
+  page,
+  server,
+}) => {
+  // Not the `app` fixture: a killed server makes the page log failed connections, as it should.
+  const app = new OrchardApp(page);
+  await app.open(server.url);
+  const labels = await labelSetOnSample(app, 'Two browsers', 'ana');
+  await labels.pressAndWaitForNext(keyOf('approve'));
+  expect(await labels.waitUntilSaved()).toBe(1);
+  await server.kill();
+  await expect(app.connectionBanner).toHaveAttribute('data-state', 'reconnecting');
+  // Row 1, labelled while the engine is down, and the page closes before it is back.
+  await labels.pressAndWaitForNext(keyOf('decline'));
+  const firstBrowser = page.context();
+  await page.close();
+  await server.restart();
+
+  const openVersion = async (target: OrchardApp): Promise<LabelPage> => {
+    await target.open(server.url);
+    await target.sidebar.project('Two browsers').click();
+    await target.sidebar.version('credit-applications', 1).click();
+    const view = new LabelPage(target.page);
+    await view.open();
+    return view;
+  };
+
+  // Meanwhile ana labels row 1 'refer' in another browser (its own storage, nothing left over there).
+  const otherBrowser = await browser.newContext();
+  const other = await openVersion(new OrchardApp(await otherBrowser.newPage()));
+  await other.setAnnotator('ana');
+  await expect(other.item).toHaveAttribute('data-row-id', '1');
+  await other.pressAndWaitForNext(keyOf('refer'));
+  expect(await other.waitUntilSaved()).toBe(1);
+  await otherBrowser.close();
+
+  // The first browser again: its left-over 'decline' was made when row 1 had no label, so it must not
+  // silently replace 'refer'; the view shows both and asks.
+  const again = await openVersion(new OrchardApp(await firstBrowser.newPage()));
+  await expect(again.annotatorCurrent).toHaveText('ana');
+  await expect(again.restored).toHaveAttribute('data-count', '1');
+  const dialog = again.page.getByTestId('label-conflict');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('Row 1 changed in another window');
+  await expect(dialog.getByTestId('conflict-mine')).toHaveAttribute('data-label', 'decline');
+  await expect(dialog.getByTestId('conflict-theirs')).toHaveAttribute('data-label', 'refer');
+  await expect(again.classCount('refer')).toHaveText('1');
+  await dialog.getByTestId('conflict-keep-mine').click();
+  await expect(dialog).toBeHidden();
+  await expect(again.classCount('decline')).toHaveText('1');
+  await expect(again.classCount('refer')).toHaveText('0');
+  await expect(again.progressDone).toHaveText('2');
+  await again.waitUntilSaved();
+});
+
 test('grid labels a selection at once; two annotators disagree, a reviewer settles it', async ({
   app,
   scratchDir,
