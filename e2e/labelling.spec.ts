@@ -112,6 +112,35 @@ test('label 20 items by keyboard, undo one, freeze, export; keypress → next it
   await expect(labels.classCount('approve')).toHaveText('7');
   await expect(labels.classCount('decline')).toHaveText('6');
 
+  // The item's history: the label, then the undo naming it, both by ana, oldest first.
+  await labels.panelButton('history').click();
+  const history = page.getByTestId('history-panel');
+  await expect(history.getByRole('heading')).toHaveText('History of row 19');
+  const entries = history.getByTestId('history-entry');
+  await expect(entries).toHaveCount(2);
+  await expect(entries.nth(0)).toHaveAttribute('data-action', 'label');
+  await expect(entries.nth(0).getByTestId('history-label')).toHaveAttribute('data-label', 'refer');
+  const labelSeq = (await entries.nth(0).getAttribute('data-seq')) ?? '';
+  await expect(entries.nth(1)).toHaveAttribute('data-action', 'clear');
+  await expect(entries.nth(1)).toHaveAttribute('data-undoes', labelSeq);
+  await expect(entries.nth(1)).toHaveAttribute('data-annotator', 'ana');
+  // The panel follows the item on screen: labelling row 19 again moves on to row 20, which has none;
+  // undoing that brings row 19 back with both new entries.
+  await labels.pressAndWaitForNext(keyOf('approve'));
+  await expect(history.getByRole('heading')).toHaveText('History of row 20');
+  await expect(history.getByTestId('history-empty')).toBeVisible();
+  await labels.pressAndWaitForNext('Backspace');
+  await expect(history.getByRole('heading')).toHaveText('History of row 19');
+  await expect(entries).toHaveCount(4);
+  await expect(entries.nth(2).getByTestId('history-label')).toHaveAttribute('data-label', 'approve');
+  await expect(entries.nth(3)).toHaveAttribute(
+    'data-undoes',
+    (await entries.nth(2).getAttribute('data-seq')) ?? '',
+  );
+  await labels.panelButton('history').click();
+  await expect(history).toBeHidden();
+  expect(await labels.waitUntilSaved()).toBe(23);
+
   // Freeze: 19 labelled items, one annotator, so every item is agreed.
   await labels.panelButton('versions').click();
   await expect(labels.versionsPanel).toBeVisible();

@@ -11,6 +11,7 @@ const modes: readonly { id: LabelMode; label: string }[] = [
 
 const panels: readonly { id: LabelPanel; label: string; key?: string }[] = [
   { id: 'review', label: 'Review', key: 'U' },
+  { id: 'history', label: 'History' },
   { id: 'agreement', label: 'Agreement' },
   { id: 'versions', label: 'Versions' },
 ];

@@ -8,6 +8,7 @@ import { AnnotatorPrompt } from './annotator-prompt.js';
 import { ConflictDialog } from './conflict-dialog.js';
 import { FocusMode } from './focus-mode.js';
 import { GridMode } from './grid-mode.js';
+import { HistoryPanel } from './history-panel.js';
 import { KeyTargetContext, useStore } from './key-target.js';
 import type { KeyHandler } from './key-target.js';
 import { commandFor, isTypingTarget } from './keymap.js';
@@ -85,6 +86,8 @@ function Workbench({ labelSet }: { labelSet: LabelSet }) {
           <aside className="label-side">
             {panel === 'review' ? (
               <ReviewPanel labelSet={labelSet} active={!keymapOpen} />
+            ) : panel === 'history' ? (
+              <HistoryPanel labelSet={labelSet} />
             ) : panel === 'agreement' ? (
               <AgreementPanel labelSetId={labelSet.id} />
             ) : (

@@ -19,7 +19,7 @@ import type { LabelSessionSlice } from './label-session-slice.js';
 import type { SliceCreator } from './types.js';
 
 export type LabelMode = 'focus' | 'grid';
-export type LabelPanel = 'review' | 'agreement' | 'versions';
+export type LabelPanel = 'review' | 'history' | 'agreement' | 'versions';
 
 /** An export of a label version: under way, written (with where), or failed. */
 export type LabelExport =
