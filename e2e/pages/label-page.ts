@@ -113,7 +113,7 @@ export class LabelPage {
       .getByTestId('label-class-count-value');
   }
 
-  panelButton(panel: 'review' | 'agreement' | 'versions'): Locator {
+  panelButton(panel: 'review' | 'history' | 'agreement' | 'versions'): Locator {
     return this.page.getByTestId(`label-panel-${panel}`);
   }
 
