@@ -333,6 +333,23 @@ test('grid labels a selection at once; two annotators disagree, a reviewer settl
   await expect(labels.importReport.getByTestId('import-labels-imported')).toHaveText('2 labels');
   await expect(labels.importReport.getByTestId('import-unknown-classes')).toContainText('line 3');
   await expect(labels.importReport.getByTestId('import-unknown-rows')).toContainText('line 4');
+
+  // Every annotation of the set, for a colleague to merge: both annotators, the grid's five, the
+  // review and the imported two, undos linked by id.
+  await page.getByTestId('export-annotations').click();
+  const annotationsLink = page.getByTestId('annotations-export').getByTestId('export-download');
+  await expect(annotationsLink).toBeVisible({ timeout: 30_000 });
+  const lines = (await download(page, (await annotationsLink.getAttribute('href')) ?? ''))
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { annotator: string; action: string; row_id: number; id: string });
+  expect(lines).toHaveLength(12);
+  const count = (annotator: string, action: string): number =>
+    lines.filter((line) => line.annotator === annotator && line.action === action).length;
+  expect(count('ana', 'label')).toBe(7);
+  expect(count('ben', 'label')).toBe(2);
+  expect(lines.filter((line) => line.action === 'review').map((line) => line.row_id)).toEqual([0]);
+  expect(new Set(lines.map((line) => line.id)).size).toBe(12);
   await expect(app.errorPanel).toBeHidden();
 });
 

@@ -7,6 +7,7 @@ import type {
 } from '../../../core/contract/labels.js';
 import { formatCount } from '../format.js';
 import { useApp, useDeps } from '../store/app-store.js';
+import type { LabelExport } from '../store/labels-slice.js';
 import { ClassBalanceChart } from './class-balance-chart.js';
 import { ImportReportView } from './import-report.js';
 
@@ -24,8 +25,31 @@ function ClassBalance({ labelSet, version }: { labelSet: LabelSet; version: Labe
   return <ClassBalanceChart bars={bars} testId="label-version-balance" />;
 }
 
-function ExportButton({ version, format }: { version: LabelVersion; format: LabelExportFormat }) {
+/** Where a finished export went: a download link in the browser (files only), else its path. */
+function ExportOutcome({ state, isFile }: { state: LabelExport | undefined; isFile: boolean }) {
   const { files } = useDeps();
+  return (
+    <>
+      {state?.state === 'done' &&
+        (files.mode === 'browser' && isFile ? (
+          <a
+            href={`/api/exports/${encodeURIComponent(state.fileName)}`}
+            download={state.fileName}
+            data-testid="export-download"
+          >
+            Download {state.fileName}
+          </a>
+        ) : (
+          <code className="export-path" data-testid="export-path">
+            {state.path}
+          </code>
+        ))}
+      {state?.state === 'failed' && <span className="error-message">{state.message}</span>}
+    </>
+  );
+}
+
+function ExportButton({ version, format }: { version: LabelVersion; format: LabelExportFormat }) {
   const state = useApp((s) => s.labelExports[`${version.id}:${format}`]);
   const exportLabelVersion = useApp((s) => s.exportLabelVersion);
   return (
@@ -47,22 +71,30 @@ function ExportButton({ version, format }: { version: LabelVersion; format: Labe
             ? 'ImageNet folders'
             : format.toUpperCase()}
       </button>
-      {state?.state === 'done' &&
-        (files.mode === 'browser' && format !== 'imagenet' ? (
-          <a
-            href={`/api/exports/${encodeURIComponent(state.fileName)}`}
-            download={state.fileName}
-            data-testid="export-download"
-          >
-            Download {state.fileName}
-          </a>
-        ) : (
-          <code className="export-path" data-testid="export-path">
-            {state.path}
-          </code>
-        ))}
-      {state?.state === 'failed' && <span className="error-message">{state.message}</span>}
+      <ExportOutcome state={state} isFile={format !== 'imagenet'} />
     </span>
+  );
+}
+
+/**
+ * Every annotation of the set (all annotators, undos and reviews, not just a frozen version), as
+ * JSONL: a colleague's Import labels merges it, adding each annotation once.
+ */
+function AnnotationsExport({ labelSet }: { labelSet: LabelSet }) {
+  const state = useApp((s) => s.labelExports[`annotations:${labelSet.id}`]);
+  const exportAnnotations = useApp((s) => s.exportAnnotations);
+  return (
+    <div className="export-entry" data-testid="annotations-export" data-state={state?.state ?? 'idle'}>
+      <button
+        type="button"
+        disabled={state?.state === 'running'}
+        data-testid="export-annotations"
+        onClick={() => void exportAnnotations()}
+      >
+        {state?.state === 'running' ? 'Exporting…' : 'Export all annotations (to merge)'}
+      </button>
+      <ExportOutcome state={state} isFile />
+    </div>
   );
 }
 
@@ -186,6 +218,7 @@ export function VersionsPanel({ labelSet }: { labelSet: LabelSet }) {
         </ol>
       )}
       <ImportLabels />
+      <AnnotationsExport labelSet={labelSet} />
     </section>
   );
 }

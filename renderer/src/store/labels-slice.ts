@@ -45,7 +45,7 @@ export interface LabelSetsSlice {
   reviewQueue: { readonly items: readonly ReviewItem[]; readonly total: number } | null;
   labelVersions: readonly LabelVersion[];
   freezing: boolean;
-  /** By `labelVersionId:format`. */
+  /** By `labelVersionId:format`, and `annotations:labelSetId` for a set's whole history. */
   labelExports: Readonly<Record<string, LabelExport>>;
   labelImport: LabelImport | null;
   setAnnotator(name: string): void;
@@ -63,6 +63,8 @@ export interface LabelSetsSlice {
   loadLabelVersions(): Promise<void>;
   freezeLabels(policy: FreezePolicy): Promise<LabelVersion | null>;
   exportLabelVersion(labelVersionId: string, format: LabelExportFormat): Promise<void>;
+  /** Every annotation of the open set, all annotators, as JSONL for a colleague to merge (Import labels reads it). */
+  exportAnnotations(): Promise<void>;
   importLabels(file: File): Promise<void>;
 }
 
@@ -129,6 +131,29 @@ const createLabelSetsSlice: SliceCreator<LabelSetsSlice> =
   ({ api, files }) =>
   (set, get) => {
     const activeSet = (): string | null => get().activeLabelSetId;
+
+    /** Runs an export job, keeping its state under `key` in `labelExports`. */
+    const runExport = async (key: string, start: () => Promise<{ jobId: string }>): Promise<void> => {
+      const setExport = (value: LabelExport): void =>
+        set((state) => ({ labelExports: { ...state.labelExports, [key]: value } }));
+      setExport({ state: 'running' });
+      try {
+        const { jobId } = await start();
+        const job = await waitForJob(api, jobId);
+        const path = exportedPath(job);
+        if (job.status !== 'succeeded' || path === null) {
+          setExport({
+            state: 'failed',
+            message: job.status === 'succeeded' ? 'No file named.' : jobFailure(job),
+          });
+          return;
+        }
+        setExport({ state: 'done', path, fileName: path.split(/[\\/]/).at(-1) ?? path });
+      } catch (error) {
+        setExport({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+        get().reportError(error);
+      }
+    };
     return {
       annotator: rememberedAnnotator(),
       labelSetsByVersion: {},
@@ -284,27 +309,12 @@ const createLabelSetsSlice: SliceCreator<LabelSetsSlice> =
           set({ freezing: false });
         }
       },
-      exportLabelVersion: async (labelVersionId, format) => {
-        const key = `${labelVersionId}:${format}`;
-        const setExport = (value: LabelExport): void =>
-          set((state) => ({ labelExports: { ...state.labelExports, [key]: value } }));
-        setExport({ state: 'running' });
-        try {
-          const { jobId } = await api.labels.export({ labelVersionId, format });
-          const job = await waitForJob(api, jobId);
-          const path = exportedPath(job);
-          if (job.status !== 'succeeded' || path === null) {
-            setExport({
-              state: 'failed',
-              message: job.status === 'succeeded' ? 'No file named.' : jobFailure(job),
-            });
-            return;
-          }
-          setExport({ state: 'done', path, fileName: path.split(/[\\/]/).at(-1) ?? path });
-        } catch (error) {
-          setExport({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
-          get().reportError(error);
-        }
+      exportLabelVersion: (labelVersionId, format) =>
+        runExport(`${labelVersionId}:${format}`, () => api.labels.export({ labelVersionId, format })),
+      exportAnnotations: async () => {
+        const labelSetId = activeSet();
+        if (labelSetId === null) return;
+        await runExport(`annotations:${labelSetId}`, () => api.labels.exportAnnotations({ labelSetId }));
       },
       importLabels: async (file) => {
         const labelSetId = activeSet();
