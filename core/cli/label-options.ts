@@ -147,6 +147,9 @@ export function formatAgreement(report: AgreementReport): string {
     `Cohen's kappa (two annotators): ${statistic(report.cohenKappa)}`,
     `Fleiss' kappa: ${statistic(report.fleissKappa)}`,
     `Krippendorff's alpha: ${statistic(report.krippendorffAlpha)}`,
+    ...(report.krippendorffAlphaInterval === null
+      ? []
+      : [`Krippendorff's alpha (interval, scores): ${statistic(report.krippendorffAlphaInterval)}`]),
     `disagreements awaiting review: ${formatNumber(report.disagreements)}`,
     ...(report.pairwise.length > 0
       ? [

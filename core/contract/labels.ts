@@ -221,6 +221,11 @@ export const AgreementReport = z.object({
   fleissKappa: z.number().nullable(),
   /** Krippendorff's alpha (nominal); uses every item with two or more labels. */
   krippendorffAlpha: z.number().nullable(),
+  /**
+   * Score sets only: Krippendorff's alpha with the interval metric (a difference counts by its
+   * square, so near scores disagree less than far ones), on the same items; null for class sets.
+   */
+  krippendorffAlphaInterval: z.number().nullable(),
   pairwise: z.array(
     z.object({ a: z.string(), b: z.string(), items: z.number().int(), kappa: z.number().nullable() }),
   ),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelValue } from '../contract/index.js';
-import { cohensKappa, fleissKappa, krippendorffAlphaNominal } from '../domain/agreement/index.js';
+import {
+  cohensKappa,
+  fleissKappa,
+  krippendorffAlphaInterval,
+  krippendorffAlphaNominal,
+} from '../domain/agreement/index.js';
 import { agreementReport } from './agreement-report.js';
 import { labelTableOf } from './label-state.js';
 import type { LabelTable } from './label-state.js';
@@ -88,5 +93,32 @@ describe('agreement report', () => {
       krippendorffAlpha: null,
       pairwise: [],
     });
+  });
+
+  it('adds the interval alpha for score sets only, from the scores as numbers', () => {
+    const score = { task: 'score' as const, classes: [] };
+    const scores: (number | null)[][] = [
+      [1, 2],
+      [3, 3],
+      [4, 5],
+      [5, null],
+      [2, 1],
+    ];
+    const table = labelTableOf(
+      scores.flatMap((row, rowId) =>
+        row.flatMap((value, i) =>
+          value === null ? [] : [[rowId, ['ana', 'ben'][i]!, { score: value } as LabelValue] as const],
+        ),
+      ),
+    );
+    const report = agreementReport(score, table, new Set());
+    const compared = scores.filter((row) => row.every((x) => x !== null));
+    expect(report.krippendorffAlphaInterval).toBe(krippendorffAlphaInterval(compared).alpha);
+    // Near scores: the interval alpha sees much more agreement than the nominal one.
+    expect(report.krippendorffAlphaInterval).toBeGreaterThan(0.7);
+    expect(report.krippendorffAlpha).toBeLessThan(0.2);
+    expect(
+      agreementReport(single, items(['ana', 'ben'], [['a', 'b']]), new Set()).krippendorffAlphaInterval,
+    ).toBeNull();
   });
 });

@@ -1,6 +1,11 @@
 import { InvalidInputError } from '../contract/index.js';
 import type { AgreementReport, LabelSet } from '../contract/index.js';
-import { cohensKappa, fleissKappa, krippendorffAlphaNominal } from '../domain/agreement/index.js';
+import {
+  cohensKappa,
+  fleissKappa,
+  krippendorffAlphaInterval,
+  krippendorffAlphaNominal,
+} from '../domain/agreement/index.js';
 import type { Label } from '../domain/agreement/index.js';
 import { labelKey } from './label-set-rules.js';
 import type { LabelTable } from './label-state.js';
@@ -36,6 +41,15 @@ function fleissOf(rows: readonly (readonly string[])[]): number | null {
 
 function alphaOf(units: readonly (readonly Label[])[]): number | null {
   return units.length === 0 ? null : orNull(() => krippendorffAlphaNominal(units).alpha);
+}
+
+/** Interval alpha of score sets: each unit's scores as numbers. */
+function intervalAlphaOf(units: readonly (readonly Label[])[]): number | null {
+  if (units.length === 0) return null;
+  return orNull(
+    () =>
+      krippendorffAlphaInterval(units.map((row) => row.map((x) => (x === null ? null : Number(x))))).alpha,
+  );
 }
 
 const labelled = (row: readonly Label[]) => row.reduce((n, x) => (x === null ? n : n + 1), 0);
@@ -111,6 +125,8 @@ export function agreementReport(
     cohenKappa: k === 2 ? (pairwise[0]?.kappa ?? null) : null,
     fleissKappa: fleissOf(keyed.filter(isComplete)),
     krippendorffAlpha: alphaOf(compared),
+    // Score keys are `String(score)` (`labelKey`), so they read back as the numbers given.
+    krippendorffAlphaInterval: set.task === 'score' ? intervalAlphaOf(compared) : null,
     pairwise,
     perClass,
     disagreements,

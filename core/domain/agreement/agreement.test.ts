@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../contract/errors.js';
-import { agreementPerClass, cohensKappa, fleissKappa, krippendorffAlphaNominal } from './index.js';
+import {
+  agreementPerClass,
+  cohensKappa,
+  fleissKappa,
+  krippendorffAlphaInterval,
+  krippendorffAlphaNominal,
+} from './index.js';
 import type { Label } from './index.js';
 
 /** `count` copies of the pair [x, y], spread over two parallel label arrays. */
@@ -258,5 +264,62 @@ describe('agreementPerClass', () => {
 
   it('rejects inputs with no co-labelled item', () => {
     expect(() => agreementPerClass([null], ['a'])).toThrow(InvalidInputError);
+  });
+});
+
+describe('krippendorffAlphaInterval', () => {
+  // The same reliability data as the nominal example above, read as numbers (Krippendorff 2011,
+  // section C): α_interval = 0.849. Exactly: D_o = 13/30, D_e = 112/39, α = 2853/3360.
+  const _ = null;
+  const A = [1, 2, 3, 3, 2, 1, 4, 1, 2, _, _, _];
+  const B = [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, _, 3];
+  const C = [_, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, _];
+  const D = [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, _];
+  const units = A.map((_value, u) => [A[u]!, B[u]!, C[u]!, D[u]!]);
+
+  it('reproduces Krippendorff (2011) interval example (n = 40, α = 0.849)', () => {
+    const result = krippendorffAlphaInterval(units);
+    expect(result.pairableValues).toBe(40);
+    expect(result.alpha).toBeCloseTo(0.849, 3);
+    expect(result.observedDisagreement).toBeCloseTo(13 / 30, 12);
+    expect(result.expectedDisagreement).toBeCloseTo(112 / 39, 12);
+    expect(result.alpha).toBeCloseTo(2853 / 3360, 12);
+  });
+
+  it('counts near scores as nearer agreement than the nominal metric does', () => {
+    // Every pair of raters is one step apart: nominally total disagreement, by interval mostly agreement.
+    const near = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+      [9, 10],
+    ];
+    // D_o = 1, D_e = 2(10·385 − 55²)/90 = 55/3: α = 1 − 3/55.
+    expect(krippendorffAlphaInterval(near).alpha).toBeCloseTo(52 / 55, 12);
+    expect(krippendorffAlphaNominal(near.map((unit) => unit.map(String))).alpha).toBeCloseTo(0, 12);
+  });
+
+  it('does not change when every score is shifted (large values keep their precision)', () => {
+    const shifted = units.map((unit) => unit.map((value) => (value === null ? null : value + 1e9)));
+    expect(krippendorffAlphaInterval(shifted).alpha).toBeCloseTo(2853 / 3360, 9);
+  });
+
+  it('ignores units with fewer than two values; 1 when every value is the same', () => {
+    expect(krippendorffAlphaInterval([...units, [null, 7, null, null], []])).toEqual(
+      krippendorffAlphaInterval(units),
+    );
+    expect(
+      krippendorffAlphaInterval([
+        [3, 3],
+        [3, 3, 3],
+      ]).alpha,
+    ).toBe(1);
+  });
+
+  it('refuses values that are not finite numbers, and data with nothing pairable', () => {
+    expect(() => krippendorffAlphaInterval([[1, Number.NaN]])).toThrow(/unit 0 must be a finite number/);
+    expect(() => krippendorffAlphaInterval([[1, '2' as unknown as number]])).toThrow(InvalidInputError);
+    expect(() => krippendorffAlphaInterval([[1, null], [null]])).toThrow(/No unit has two or more values/);
   });
 });

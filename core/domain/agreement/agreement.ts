@@ -240,6 +240,51 @@ export function krippendorffAlphaNominal(units: readonly (readonly Label[])[]): 
 }
 
 /**
+ * Krippendorff's alpha with the interval difference metric δ²(c, k) = (c − k)², for numeric values
+ * (scores), by the same coincidence method and the same unit rules as `krippendorffAlphaNominal`:
+ * D_o = (1/n) Σ_u (1/(m_u − 1)) Σ_{i≠j in u} (v_i − v_j)², D_e = (1/(n(n−1))) Σ_{i≠j} (v_i − v_j)² over
+ * all n pairable values. Each sum over ordered pairs is 2(m Σv² − (Σv)²), so no matrix is built;
+ * values are centred on their mean first, so large scores lose no precision. Nearby scores disagree
+ * a little and far ones a lot, where the nominal metric counts every difference the same.
+ * Throws when a value is not a finite number or null, or when no value is pairable.
+ */
+export function krippendorffAlphaInterval(units: readonly (readonly (number | null)[])[]): KrippendorffAlpha {
+  const pairable: number[][] = [];
+  units.forEach((unit, u) => {
+    const present: number[] = [];
+    unit.forEach((value, r) => {
+      if (value === null || value === undefined) return;
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new InvalidInputError(`Value of rater ${r} for unit ${u} must be a finite number or null.`, {
+          value: String(value),
+        });
+      present.push(value);
+    });
+    if (present.length >= 2) pairable.push(present);
+  });
+  const n = pairable.reduce((sum, unit) => sum + unit.length, 0);
+  if (n === 0) throw new InvalidInputError('No unit has two or more values, so alpha is undefined.');
+  const mean = pairable.reduce((sum, unit) => unit.reduce((s, v) => s + v, sum), 0) / n;
+  /** Σ over ordered pairs i ≠ j of (v_i − v_j)², from the values' sums. */
+  const pairSquares = (values: readonly number[]): number => {
+    let sum = 0;
+    let sumSquares = 0;
+    for (const value of values) {
+      const centred = value - mean;
+      sum += centred;
+      sumSquares += centred * centred;
+    }
+    return 2 * (values.length * sumSquares - sum * sum);
+  };
+  let observed = 0;
+  for (const unit of pairable) observed += pairSquares(unit) / (unit.length - 1);
+  const observedDisagreement = observed / n;
+  const expectedDisagreement = pairSquares(pairable.flat()) / (n * (n - 1));
+  const alpha = expectedDisagreement <= 1e-12 ? 1 : 1 - observedDisagreement / expectedDisagreement;
+  return { alpha, observedDisagreement, expectedDisagreement, pairableValues: n };
+}
+
+/**
  * Per-class agreement between two raters: for each category seen on the co-labelled items, Cohen's
  * kappa of the binary one-vs-rest relabelling ("this category" vs "anything else"), so a class both
  * raters rarely use is not drowned out by the frequent ones. Same item rules as `cohensKappa`; a

@@ -1,2 +1,8 @@
-export { agreementPerClass, cohensKappa, fleissKappa, krippendorffAlphaNominal } from './agreement.js';
+export {
+  agreementPerClass,
+  cohensKappa,
+  fleissKappa,
+  krippendorffAlphaInterval,
+  krippendorffAlphaNominal,
+} from './agreement.js';
 export type { ClassAgreement, CohensKappa, FleissKappa, KrippendorffAlpha, Label } from './agreement.js';

@@ -45,6 +45,14 @@ export function AgreementPanel({ labelSetId }: { labelSetId: string }) {
               <dt>Krippendorff&apos;s α</dt>
               <dd data-testid="agreement-alpha">{formatNumber(report.krippendorffAlpha)}</dd>
             </div>
+            {report.krippendorffAlphaInterval !== null && (
+              <div title="Scores compared by how far apart they are: near scores disagree less than far ones.">
+                <dt>α (interval)</dt>
+                <dd data-testid="agreement-alpha-interval">
+                  {formatNumber(report.krippendorffAlphaInterval)}
+                </dd>
+              </div>
+            )}
             <div>
               <dt>Disagreements</dt>
               <dd>{formatCount(report.disagreements)}</dd>
