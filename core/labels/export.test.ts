@@ -220,6 +220,118 @@ describe('label version export', () => {
   });
 });
 
+describe('annotations export of a long log', () => {
+  const open = useTestStores();
+
+  it('writes the log as it stood at the start, a page at a time, while writes go on', async () => {
+    const t = await open();
+    const table = await tableVersion(t, 3);
+    const set = labelSet(t, table);
+    const logged = 12_000; // more than two pages
+    const first = appendAnnotations(
+      t.db,
+      set.id,
+      Array.from({ length: logged - 1 }, (_, i) => ({
+        id: `log-${String(i).padStart(8, '0')}`,
+        rowId: i % 3,
+        annotator: i % 2 === 0 ? 'ana' : 'ben',
+        action: 'label' as const,
+        value: { classes: [i % 4 === 0 ? 'cat' : 'dog'] },
+      })),
+      { origin: 'app' },
+    );
+    // The last annotation (last page) undoes the very first one (first page).
+    appendAnnotations(
+      t.db,
+      set.id,
+      [
+        {
+          id: 'log-undo-0',
+          rowId: 0,
+          annotator: 'ana',
+          action: 'clear',
+          value: null,
+          undoes: first.annotations[0]!.seq,
+        },
+      ],
+      { origin: 'app' },
+    );
+    const out = path.join(t.dir, 'log.jsonl');
+    const fractions: number[] = [];
+    let finished = false;
+    const exporting = exportAnnotations(t.db, set, out, {
+      onProgress: (fraction) => fractions.push(fraction),
+    }).then((result) => {
+      finished = true;
+      return result;
+    });
+    // A keypress's write from another task while the export runs: it goes through, and is not in the file.
+    let wroteDuringExport = false;
+    while (!finished) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!wroteDuringExport && !finished && fractions.length > 0) {
+        appendAnnotations(
+          t.db,
+          set.id,
+          [
+            {
+              id: 'written-meanwhile',
+              rowId: 1,
+              annotator: 'cy',
+              action: 'label',
+              value: { classes: ['cat'] },
+            },
+          ],
+          { origin: 'app' },
+        );
+        wroteDuringExport = true;
+      }
+    }
+    const result = await exporting;
+    expect(wroteDuringExport).toBe(true);
+    expect(fractions.filter((fraction) => fraction > 0 && fraction < 1).length).toBeGreaterThanOrEqual(2);
+    expect(result.annotations).toBe(logged);
+    const lines = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; undoes: string | null });
+    expect(lines).toHaveLength(logged);
+    expect(lines[0]?.id).toBe('log-00000000');
+    expect(lines.at(-1)).toMatchObject({ id: 'log-undo-0', undoes: 'log-00000000' });
+    expect(lines.some((line) => line.id === 'written-meanwhile')).toBe(false);
+  });
+
+  it('stops between pages when cancelled and leaves no file', async () => {
+    const t = await open();
+    const table = await tableVersion(t, 3);
+    const set = labelSet(t, table);
+    appendAnnotations(
+      t.db,
+      set.id,
+      Array.from({ length: 11_000 }, (_, i) => ({
+        id: `cancel-${String(i).padStart(8, '0')}`,
+        rowId: i % 3,
+        annotator: 'ana',
+        action: 'skip' as const,
+        value: null,
+      })),
+      { origin: 'app' },
+    );
+    const out = path.join(t.dir, 'cancelled.jsonl');
+    const stop = new AbortController();
+    await expect(
+      exportAnnotations(t.db, set, out, {
+        signal: stop.signal,
+        onProgress: (fraction) => {
+          if (fraction < 1) stop.abort();
+        },
+      }),
+    ).rejects.toThrow();
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(t.dir).filter((name) => name.includes('cancelled'))).toEqual([]);
+  });
+});
+
 describe('export file names', () => {
   it('keeps names to one safe path segment', () => {
     expect(safeFileName('../etc/passwd', 'x')).toBe('_etc_passwd');

@@ -1,9 +1,8 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, open } from 'node:fs/promises';
 import { InvalidInputError } from '../contract/index.js';
 import type { DatasetVersion, LabelExportFormat, LabelSet } from '../contract/index.js';
 import type { RegistryDb } from '../registry/index.js';
-import { iterateAnnotations } from '../registry/index.js';
+import { annotationLogEnd, annotationLogPage } from '../registry/index.js';
 import { exportImageTree } from './export-imagenet.js';
 import { frozenLines, withImages } from './frozen-lines.js';
 import type { FrozenLine } from './frozen-lines.js';
@@ -114,16 +113,15 @@ export interface MergeLine {
   readonly created_at: string;
 }
 
-function writeAllSync(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-}
+/** Annotations read from the registry per page of the merge export (then the event loop gets a turn). */
+const annotationPageSize = 5_000;
 
 /**
- * Every annotation of a set as merge-format JSONL, in log order. The registry's iterator keeps a
- * statement open, and better-sqlite3 refuses writes on the connection meanwhile — so the file is
- * written synchronously while iterating, never yielding to the event loop (where a keypress's
- * `labels.annotate` would otherwise fail as "connection busy").
+ * Every annotation of a set as merge-format JSONL, in log order, as the log stood when the export
+ * began (annotations made meanwhile are left for the next export). The log is read a page at a time
+ * (`annotationLogPage`) and each page written before the next is read, so labelling goes on while a
+ * large log is exported (a keypress's write waits for one page, not the whole export) and memory
+ * holds one page, whatever the log's length. Cancellable between pages.
  */
 export async function exportAnnotations(
   db: RegistryDb,
@@ -132,33 +130,38 @@ export async function exportAnnotations(
   options: FileWorkOptions = {},
 ): Promise<{ outputPath: string; annotations: number }> {
   options.signal?.throwIfAborted();
+  const end = annotationLogEnd(db, set.id);
   let count = 0;
   await writeFileAtomically(outputPath, async (staging) => {
-    const fd = openSync(staging, 'wx');
+    const file = await open(staging, 'wx');
     try {
-      const idBySeq = new Map<number, string>();
-      let chunk = '';
-      for (const a of iterateAnnotations(db, set.id)) {
-        idBySeq.set(a.seq, a.id);
-        const line: MergeLine = {
-          id: a.id,
-          row_id: a.rowId,
-          annotator: a.annotator,
-          action: a.action,
-          value: a.value,
-          undoes: a.undoes === null ? null : (idBySeq.get(a.undoes) ?? null),
-          created_at: a.createdAt,
-        };
-        chunk += `${JSON.stringify(line)}\n`;
-        count += 1;
-        if (chunk.length > 1 << 20) {
-          writeAllSync(fd, chunk);
-          chunk = '';
+      for (let afterSeq = 0; ;) {
+        options.signal?.throwIfAborted();
+        const page = annotationLogPage(db, set.id, afterSeq, end.lastSeq, annotationPageSize);
+        if (page.length === 0) break;
+        let text = '';
+        for (const a of page) {
+          const line: MergeLine = {
+            id: a.id,
+            row_id: a.rowId,
+            annotator: a.annotator,
+            action: a.action,
+            value: a.value,
+            undoes: a.undoesId,
+            created_at: a.createdAt,
+          };
+          text += `${JSON.stringify(line)}\n`;
         }
+        await file.writeFile(text, 'utf8');
+        count += page.length;
+        afterSeq = page.at(-1)?.seq ?? end.lastSeq;
+        options.onProgress?.(
+          end.count === 0 ? 1 : count / end.count,
+          `Wrote ${count.toLocaleString('en-US')} of ${end.count.toLocaleString('en-US')} annotations`,
+        );
       }
-      writeAllSync(fd, chunk);
     } finally {
-      closeSync(fd);
+      await file.close();
     }
   });
   options.onProgress?.(1, `Wrote ${count.toLocaleString('en-US')} annotations`);

@@ -281,7 +281,43 @@ export function annotationHistory(db: RegistryDb, labelSetId: string, rowId: num
   ).map(toAnnotation);
 }
 
-/** Every annotation of a set in log order (for the merge export); iterate, do not hold. */
+/** The newest annotation's seq in a set's log (0 when it has none), and how many it has up to there. */
+export function annotationLogEnd(db: RegistryDb, labelSetId: string): { lastSeq: number; count: number } {
+  const row = db
+    .prepare(
+      'SELECT coalesce(max(seq), 0) AS lastSeq, count(*) AS count FROM annotations WHERE label_set_id = ?',
+    )
+    .get(labelSetId) as { lastSeq: number; count: number };
+  return row;
+}
+
+/** One annotation of the log with the id of the annotation it undoes (ids travel between workspaces, seqs do not). */
+export interface LoggedAnnotation extends Annotation {
+  readonly undoesId: string | null;
+}
+
+/**
+ * Up to `limit` annotations of a set with `afterSeq < seq ≤ upToSeq`, in log order: one page of the
+ * log, read whole, so no statement stays open between pages (better-sqlite3 refuses writes on the
+ * connection while one does) and a long reader can yield to the event loop between pages.
+ */
+export function annotationLogPage(
+  db: RegistryDb,
+  labelSetId: string,
+  afterSeq: number,
+  upToSeq: number,
+  limit: number,
+): LoggedAnnotation[] {
+  const rows = db
+    .prepare(
+      `SELECT a.*, u.id AS undoes_id FROM annotations a LEFT JOIN annotations u ON u.seq = a.undoes
+       WHERE a.label_set_id = ? AND a.seq > ? AND a.seq <= ? ORDER BY a.seq LIMIT ?`,
+    )
+    .all(labelSetId, afterSeq, upToSeq, limit) as (AnnotationRow & { undoes_id: string | null })[];
+  return rows.map((row) => ({ ...toAnnotation(row), undoesId: row.undoes_id }));
+}
+
+/** Every annotation of a set in log order; iterate, do not hold. Keeps a statement open: no writes meanwhile. */
 export function* iterateAnnotations(db: RegistryDb, labelSetId: string): Generator<Annotation> {
   const rows = db
     .prepare('SELECT * FROM annotations WHERE label_set_id = ? ORDER BY seq')
