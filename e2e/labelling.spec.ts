@@ -353,6 +353,52 @@ test('grid labels a selection at once; two annotators disagree, a reviewer settl
   await expect(app.errorPanel).toBeHidden();
 });
 
+test('grid: a typed score labels the whole selection; a score out of range is refused with why', async ({
+  app,
+}) => {
+  const { page } = app;
+  await app.sidebar.createProject('Scores');
+  await app.importFile(sampleCsv);
+  await expect(app.dataView.rowCount).toHaveText('10,000 rows', { timeout: 60_000 });
+  const labels = new LabelPage(page);
+  await labels.open();
+  await page.getByTestId('label-set-name').fill('Risk');
+  await page.getByTestId('label-task-score').click();
+  await page.getByTestId('label-score-min').fill('1');
+  await page.getByTestId('label-score-max').fill('5');
+  await page.getByTestId('label-score-step').fill('1');
+  await labels.createSetButton.click();
+  await labels.setAnnotator('ana');
+
+  await labels.gridModeButton.click();
+  await labels.gridItem(0).click();
+  await labels.gridItem(2).click({ modifiers: ['Shift'] });
+  await expect(labels.gridSelectedCount).toHaveAttribute('data-count', '3');
+  await expect(labels.gridSelectedCount).toContainText('type a score, then Enter');
+  const typed = page.getByTestId('grid-score');
+  await page.keyboard.press('9');
+  await expect(typed).toHaveAttribute('data-text', '9');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('grid-score-problem')).toHaveText('A score is between 1 and 5.');
+  await expect(labels.progressDone).toHaveText('0');
+  // Backspace erases what is typed; then 4 and Enter label all three.
+  await page.keyboard.press('Backspace');
+  await expect(typed).toBeHidden();
+  await page.keyboard.press('4');
+  await page.keyboard.press('Enter');
+  for (const row of [0, 1, 2])
+    await expect(labels.gridItem(row).getByTestId('grid-item-label')).toHaveAttribute(
+      'data-label',
+      'score 4',
+    );
+  await expect(labels.gridItem(3).getByTestId('grid-item-label')).toHaveAttribute(
+    'data-label',
+    'not labelled',
+  );
+  await expect(labels.progressDone).toHaveText('3');
+  await expect(typed).toBeHidden();
+});
+
 test('images: shown large and preloaded, Enter accepts the folder as suggestion, the grid shows thumbnails', async ({
   app,
   server,

@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MouseEvent } from 'react';
-import type { Annotation, LabelItem, LabelSet } from '../../../core/contract/labels.js';
+import type { Annotation, LabelItem, LabelSet, LabelValue } from '../../../core/contract/labels.js';
 import { formatCount } from '../format.js';
 import { useApp, useDeps } from '../store/app-store.js';
 import { createThumbnailCache } from './image-cache.js';
 import { useKeyTarget } from './key-target.js';
 import type { KeyHandler } from './key-target.js';
 import { LabelChip } from './label-chip.js';
+import { parseScore } from './session-model.js';
 import { Thumbnail } from './thumbnail.js';
 
 const pageSize = 48;
@@ -38,6 +39,9 @@ export function GridMode({ labelSet, active }: { labelSet: LabelSet; active: boo
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
   const [reload, setReload] = useState(0);
+  // Score sets: the score being typed for the selection, and why Enter refused it.
+  const [scoreText, setScoreText] = useState('');
+  const [scoreProblem, setScoreProblem] = useState<string | null>(null);
   const thumbnails = useMemo(() => createThumbnailCache(api), [api]);
   useEffect(() => () => thumbnails.dispose(), [thumbnails]);
 
@@ -63,13 +67,9 @@ export function GridMode({ labelSet, active }: { labelSet: LabelSet; active: boo
   const items = page?.items ?? [];
   const chosen = items.filter((item) => selected.has(item.rowId));
 
-  const label = async (action: 'label' | 'skip', className: string | null): Promise<void> => {
+  const label = async (action: 'label' | 'skip', value: LabelValue | null): Promise<void> => {
     if (!page || chosen.length === 0) return;
-    const annotations = await annotateMany(
-      chosen,
-      action,
-      className !== null ? { classes: [className] } : null,
-    );
+    const annotations = await annotateMany(chosen, action, value);
     if (annotations === null) setReload((count) => count + 1);
     else setPage(withAnnotations(page, annotations));
   };
@@ -83,8 +83,27 @@ export function GridMode({ labelSet, active }: { labelSet: LabelSet; active: boo
     setAnchor(null);
   };
 
+  const typeScore = (text: string): void => {
+    setScoreText(text);
+    setScoreProblem(null);
+  };
+
+  /** Enter in a score set: the typed score for every selected item, if it fits the set's range. */
+  const submitScore = (): void => {
+    if (chosen.length === 0) return setScoreProblem('Select items first, then type their score.');
+    const parsed = parseScore(scoreText, labelSet.score);
+    if ('problem' in parsed) return setScoreProblem(parsed.problem);
+    typeScore('');
+    void label('label', { score: parsed.score });
+  };
+
   const onCommand: KeyHandler = (command) => {
-    if (command.kind === 'class' && labelSet.task !== 'score') void label('label', command.name);
+    if (command.kind === 'class' && labelSet.task !== 'score')
+      void label('label', { classes: [command.name] });
+    else if (command.kind === 'score-type') typeScore(scoreText + command.text);
+    // Backspace erases what is typed (the grid has no undo of its own).
+    else if (command.kind === 'undo' && labelSet.task === 'score') typeScore(scoreText.slice(0, -1));
+    else if (command.kind === 'submit' && labelSet.task === 'score') submitScore();
     else if (command.kind === 'skip') void label('skip', null);
     else if (command.kind === 'select-all') setSelected(new Set(items.map((item) => item.rowId)));
     else if (command.kind === 'close') setSelected(new Set());
@@ -130,10 +149,23 @@ export function GridMode({ labelSet, active }: { labelSet: LabelSet; active: boo
           Next →
         </button>
         <span data-testid="grid-selected-count" data-count={chosen.length}>
-          {chosen.length > 0
-            ? `${formatCount(chosen.length)} selected: a class key labels them all`
-            : 'Click, Shift+click or Ctrl+A to select'}
+          {chosen.length === 0
+            ? 'Click, Shift+click or Ctrl+A to select'
+            : labelSet.task === 'score'
+              ? `${formatCount(chosen.length)} selected: type a score, then Enter`
+              : `${formatCount(chosen.length)} selected: a class key labels them all`}
         </span>
+        {labelSet.task === 'score' && (scoreText !== '' || scoreProblem !== null) && (
+          <span className="grid-score" data-testid="grid-score" data-text={scoreText}>
+            <strong>{scoreText === '' ? '…' : scoreText}</strong>
+            {scoreProblem !== null && (
+              <span className="error-message" data-testid="grid-score-problem">
+                {' '}
+                {scoreProblem}
+              </span>
+            )}
+          </span>
+        )}
       </div>
       <ul className="label-grid" aria-label="Items" aria-multiselectable="true">
         {items.map((item, index) => {
