@@ -182,6 +182,35 @@ describe('training on label versions and on images', () => {
     expect(circles / (lines.length - 1)).toBeGreaterThan(0.5);
   });
 
+  it('cross-validates a CNN on the image folder with k folds over the non-test images', async () => {
+    const { api, importPath } = await setup();
+    const version = await importPath(shapes);
+    const { job, run } = await train(api, {
+      datasetVersionId: version.id,
+      target: { column: 'folder' },
+      task: 'image_classification',
+      split: { kind: 'kfold', folds: 3, test: 0.2, stratify: true },
+      model: { kind: 'cnn', imageSize: 8, channels: 3, filters: [8], dense: 16, dropout: 0 },
+      optimizer: { kind: 'adam', learningRate: 0.003 },
+      batchSize: 32,
+      epochs: 2,
+      seed: 9,
+    });
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(run.config.split.kind).toBe('kfold');
+    // One model per fold; the run reports the folds' mean and spread of the validation metric.
+    const cvKeys = Object.keys(run.summary).filter((key) => key.startsWith('cv_'));
+    expect(cvKeys.sort()).toEqual(['cv_val_loss_mean', 'cv_val_loss_std'].sort());
+    expect(run.summary['cv_val_loss_mean']).toBeGreaterThan(0);
+    expect(run.summary['cv_val_loss_std']).toBeGreaterThanOrEqual(0);
+    const model = await api.models.get({ modelVersionId: run.modelVersionId! });
+    // The held-out test images (a fifth) are evaluated by the best fold's model.
+    const overall = model.evaluation.overall;
+    expect(overall.kind === 'classification' && overall.perClass.reduce((n, c) => n + c.support, 0)).toBe(
+      Math.round(0.2 * 180),
+    );
+  });
+
   it('refuses image classification on a table and a CNN on a table', async () => {
     const { api, dir, importPath } = await setup();
     const version = await importPath(writeFixture(dir, 'points.csv', clusterCsv(20)));

@@ -9,7 +9,8 @@ import { quoteIdent } from '../../data/sql.js';
 import type { ImagePipeline } from './pipeline.js';
 import type { LabelColumn, PreparedData, SplitData } from './prepare.js';
 import { maxClasses, missingSliceValue, trainingSource } from './prepare.js';
-import { assignHoldout, splitCodes } from './split.js';
+import { assignFolds, assignHoldout, splitCodes } from './split.js';
+import type { Fold } from './split.js';
 
 /** Images decoded at once: sharp decodes on libuv's threads, so a few in flight keep them busy. */
 const decodeConcurrency = 8;
@@ -110,11 +111,6 @@ export async function prepareImageData(input: PrepareImageDataInput): Promise<Pr
       `Image classification trains a CNN; set model.kind to "cnn" (it is "${model.kind}").`,
     );
   }
-  if (config.split.kind !== 'holdout') {
-    throw new InvalidInputError(
-      'Image classification supports a holdout split only; set split.kind to "holdout".',
-    );
-  }
   const columns = input.labels ? [...input.columns, input.labels.column] : [...input.columns];
   const imageColumn = config.imageColumn ?? 'image';
   if (!columns.some((c) => c.name === imageColumn)) {
@@ -167,12 +163,14 @@ export async function prepareImageData(input: PrepareImageDataInput): Promise<Pr
   }
   const classOf = new Map(labels.map((label, index) => [label, index]));
   const classes = Int32Array.from(rows, (r) => classOf.get(r.label) as number);
+  const split = config.split;
+  // k-fold: the test rows are held out first, and the folds are dealt over the rest (as for tables).
   const assignment = assignHoldout({
     rows: rows.length,
-    classes: config.split.stratify ? classes : null,
+    classes: split.stratify ? classes : null,
     labels,
-    validation: config.split.validation,
-    test: config.split.test,
+    validation: split.kind === 'holdout' ? split.validation : 0,
+    test: split.test,
     seed: config.seed,
   });
   const pipeline: ImagePipeline = {
@@ -219,12 +217,24 @@ export async function prepareImageData(input: PrepareImageDataInput): Promise<Pr
   const testSlices: Record<string, string[]> = {};
   for (const c of sliceColumns)
     testSlices[c.name] = (parts[2]?.members ?? []).map((m) => m.slices[c.name] as string);
+  let folds: Fold[] | null = null;
+  if (split.kind === 'kfold') {
+    const assigned = assignFolds({
+      rows: train.n,
+      classes: split.stratify ? Int32Array.from(train.y) : null,
+      labels,
+      folds: split.folds,
+      seed: config.seed,
+    });
+    folds = assigned.folds;
+    warnings.push(...assigned.warnings);
+  }
   return {
     task: labels.length === 2 ? 'binary' : 'multiclass',
     featureNames: [],
     labels,
     splits: { train, validation, test },
-    folds: null,
+    folds,
     pipeline,
     testSlices,
     warnings,

@@ -264,8 +264,7 @@ export function buildConfig(draft: TrainDraft, version: DraftVersion): Built<Tra
   const features = images ? null : draft.features;
   if (features !== null && features.length === 0) problems.push('Pick at least one feature.');
   if (problems.length > 0 || !target.ok) return { ok: false, problems };
-  // Image classification supports a holdout split only; the form hides k-fold there.
-  const splitKind = images ? 'holdout' : draft.splitKind;
+  const splitKind = draft.splitKind;
   const candidate = {
     ...(draft.name.trim() !== '' ? { name: draft.name.trim() } : {}),
     datasetVersionId: version.id,

@@ -60,24 +60,22 @@ export function FeaturesSection({ version, draft, setDraft }: DraftProps & { ver
   );
 }
 
-/** Holdout or k-fold; images train with a holdout split only, so they get no choice. */
-export function SplitSection({ images, draft, setDraft }: DraftProps & { images: boolean }) {
-  const holdout = images || draft.splitKind === 'holdout';
+/** Holdout or k-fold (tables and images alike). */
+export function SplitSection({ draft, setDraft }: DraftProps) {
+  const holdout = draft.splitKind === 'holdout';
   return (
     <FormSection title="Split">
       <div className="form-row">
-        {!images && (
-          <SelectField
-            label="Kind"
-            value={draft.splitKind}
-            options={[
-              { value: 'holdout', label: 'Holdout' },
-              { value: 'kfold', label: 'k-fold' },
-            ]}
-            onChange={(splitKind) => setDraft({ splitKind })}
-            testId="split-kind"
-          />
-        )}
+        <SelectField
+          label="Kind"
+          value={draft.splitKind}
+          options={[
+            { value: 'holdout', label: 'Holdout' },
+            { value: 'kfold', label: 'k-fold' },
+          ]}
+          onChange={(splitKind) => setDraft({ splitKind })}
+          testId="split-kind"
+        />
         {holdout ? (
           <TextField
             label="Validation share"
@@ -114,11 +112,6 @@ export function SplitSection({ images, draft, setDraft }: DraftProps & { images:
           />
         )}
       </div>
-      {images && (
-        <p className="muted form-note" data-testid="split-images-note">
-          Image classification uses a holdout split.
-        </p>
-      )}
     </FormSection>
   );
 }

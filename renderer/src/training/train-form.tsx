@@ -112,7 +112,7 @@ export function TrainForm({ version, fromRunId }: { version: DatasetVersion; fro
         ) : (
           <FeaturesSection version={version} draft={draft} setDraft={setDraft} />
         )}
-        <SplitSection images={images} draft={draft} setDraft={setDraft} />
+        <SplitSection draft={draft} setDraft={setDraft} />
         <ModelSection images={images} draft={draft} setDraft={setDraft} />
         <OptimisationSection draft={draft} setDraft={setDraft} />
         <FormSection title="Where it trains">
