@@ -177,7 +177,7 @@ describe('buildConfig on a folder of images', () => {
     });
   });
 
-  it('sends grey images, augmentation and a label target; never features or k-fold', () => {
+  it('sends grey images, augmentation, a label target and k-fold; never features', () => {
     const built = buildConfig(
       {
         ...initialDraft(images),
@@ -200,7 +200,7 @@ describe('buildConfig on a folder of images', () => {
     });
     expect(built.value.target).toEqual({ column: 'label', labelVersionId });
     expect(built.value.features).toBeUndefined();
-    expect(built.value.split.kind).toBe('holdout');
+    expect(built.value.split).toMatchObject({ kind: 'kfold', folds: 5 });
     expect(buildConfig(draftFromConfig(built.value), images)).toEqual(built);
   });
 
