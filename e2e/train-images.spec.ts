@@ -94,10 +94,11 @@ test('import the shapes folder by path and train a tiny CNN on the folder names'
   await expect(form.imageSize).toHaveValue('32');
   await expect(form.filters).toHaveValue('16,32');
   await expect(form.batchSize).toHaveValue('32');
-  // No linear/MLP choice, no k-fold, no feature picker: the image is the input.
+  // No linear/MLP choice and no feature picker: the image is the input.
   await expect(form.modelKind).toBeHidden();
   await expect(form.layers).toBeHidden();
-  await expect(form.splitKind).toBeHidden();
+  // Images split as tables do: holdout by default, k-fold on offer.
+  await expect(form.splitKind).toHaveValue('holdout');
   await expect(form.featuresAll).toBeHidden();
   await expect(form.imageInput).toBeVisible();
 
