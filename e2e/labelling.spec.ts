@@ -399,6 +399,25 @@ test('grid: a typed score labels the whole selection; a score out of range is re
   await expect(typed).toBeHidden();
 });
 
+test('a label set made in another window appears in this one without reopening', async ({ app, server }) => {
+  await labelSetOnSample(app, 'Sets', 'ana');
+  const picker = app.page.getByTestId('label-set-picker');
+  await expect(picker).not.toContainText('Second look');
+
+  const other = new OrchardApp(await app.page.context().newPage());
+  await other.open(server.url);
+  await other.sidebar.project('Sets').click();
+  await other.sidebar.version('credit-applications', 1).click();
+  const otherLabels = new LabelPage(other.page);
+  await otherLabels.open();
+  await other.page.getByTestId('new-label-set').click();
+  await otherLabels.createLabelSet({ name: 'Second look', classes: ['yes', 'no'] });
+
+  await expect(picker).toContainText('Second look');
+  // This window stays on the set it was labelling.
+  await expect(picker.locator('option:checked')).toContainText('Loan decision');
+});
+
 test('images: shown large and preloaded, Enter accepts the folder as suggestion, the grid shows thumbnails', async ({
   app,
   server,

@@ -11,7 +11,7 @@ import { newAnnotationId } from '../labelling/annotation-id.js';
 import { LabelOutbox } from '../labelling/label-outbox.js';
 import type { OutboxStorage } from '../labelling/label-outbox.js';
 import { LabelWriter } from '../labelling/label-writer.js';
-import type { PendingWrite } from '../labelling/label-writer.js';
+import type { LabelWriterEvents, PendingWrite } from '../labelling/label-writer.js';
 import { isOpen, mergeItems, restoring, sessionItem, shownLabel } from '../labelling/session-model.js';
 import type { Draft, SessionItem, ShownLabel, WriteAction } from '../labelling/session-model.js';
 import type { SliceCreator } from './types.js';
@@ -148,7 +148,7 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
         item.draft?.id === write.id ? { ...item, draft: { ...item.draft, state } } : item,
       );
 
-    const events: ConstructorParameters<typeof LabelWriter>[1] = {
+    const events: LabelWriterEvents = {
       sending: () => set((state) => ({ labelWritesPending: state.labelWritesPending + 1 })),
       acknowledged: (write, annotation, progress) => {
         dropDraft(write, annotation);
@@ -456,7 +456,14 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
         }
       },
       onLabelsChanged: ({ labelSetId, annotation }) => {
-        if (labelSetId !== get().activeLabelSetId) return;
+        if (labelSetId !== get().activeLabelSetId) {
+          // A set this page has not seen: made in another window. Read the open versions' sets again.
+          const loaded = get().labelSetsByVersion;
+          const known = Object.values(loaded).some((sets) => sets.some((entry) => entry.id === labelSetId));
+          if (annotation === null && !known)
+            for (const versionId of Object.keys(loaded)) void get().loadLabelSets(versionId);
+          return;
+        }
         if (annotation && writer.isOwn(annotation.id)) return;
         if (annotation && annotation.action !== 'review') writer.saw(labelSetId, annotation);
         if (annotation && annotation.annotator === get().annotator && annotation.action !== 'review') {
