@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { appendAnnotations } from '../registry/index.js';
 import { checkExportable, exportAnnotations, exportLabelVersion } from './export.js';
 import { exportFileName, safeFileName, uniqueName } from './file-names.js';
-import { freeze, imageVersion, label, labelSet, tableVersion, useTestStores } from './file-test-support.js';
+import {
+  appendUndo,
+  freeze,
+  imageVersion,
+  label,
+  labelSet,
+  tableVersion,
+  useTestStores,
+} from './file-test-support.js';
 
 describe('label version export', () => {
   const open = useTestStores();
@@ -183,21 +191,12 @@ describe('label version export', () => {
       ],
       { origin: 'app' },
     );
-    appendAnnotations(
-      t.db,
-      set.id,
-      [
-        {
-          id: 'aaaaaaaa-3',
-          rowId: 0,
-          annotator: 'ana',
-          action: 'clear',
-          value: null,
-          undoes: first.annotations[0]!.seq,
-        },
-      ],
-      { origin: 'app' },
-    );
+    appendUndo(t.db, set.id, {
+      id: 'aaaaaaaa-3',
+      rowId: 0,
+      annotator: 'ana',
+      undoes: first.annotations[0]!.seq,
+    });
     const out = path.join(t.dir, 'log.jsonl');
     const result = await exportAnnotations(t.db, set, out);
     expect(result.annotations).toBe(3);
@@ -241,21 +240,12 @@ describe('annotations export of a long log', () => {
       { origin: 'app' },
     );
     // The last annotation (last page) undoes the very first one (first page).
-    appendAnnotations(
-      t.db,
-      set.id,
-      [
-        {
-          id: 'log-undo-0',
-          rowId: 0,
-          annotator: 'ana',
-          action: 'clear',
-          value: null,
-          undoes: first.annotations[0]!.seq,
-        },
-      ],
-      { origin: 'app' },
-    );
+    appendUndo(t.db, set.id, {
+      id: 'log-undo-0',
+      rowId: 0,
+      annotator: 'ana',
+      undoes: first.annotations[0]!.seq,
+    });
     const out = path.join(t.dir, 'log.jsonl');
     const fractions: number[] = [];
     let finished = false;

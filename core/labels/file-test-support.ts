@@ -191,6 +191,15 @@ export function label(
   );
 }
 
+/** Appends `annotator`'s clear of `rowId` that undoes the annotation with seq `undoes`, with the id given. */
+export function appendUndo(
+  db: TestStores['db'],
+  labelSetId: string,
+  undo: { readonly id: string; readonly rowId: number; readonly annotator: string; readonly undoes: number },
+): void {
+  appendAnnotations(db, labelSetId, [{ ...undo, action: 'clear', value: null }], { origin: 'app' });
+}
+
 export async function freeze(t: TestStores, set: LabelSet): Promise<LabelVersion> {
   return (await freezeLabelSet(t, set, 'agreed', 'tester')).version;
 }

@@ -9,7 +9,15 @@ import {
 } from '../registry/index.js';
 import type { DatasetVersion, LabelSet } from '../contract/index.js';
 import { exportAnnotations, exportLabelVersion } from './export.js';
-import { freeze, imageVersion, label, labelSet, tableVersion, useTestStores } from './file-test-support.js';
+import {
+  appendUndo,
+  freeze,
+  imageVersion,
+  label,
+  labelSet,
+  tableVersion,
+  useTestStores,
+} from './file-test-support.js';
 import type { TestStores } from './file-test-support.js';
 import { importLabels, maxReportedPerKind } from './import.js';
 import { maxLineBytes } from './import-lines.js';
@@ -161,21 +169,12 @@ describe('label import', () => {
       ],
       { origin: 'app' },
     );
-    appendAnnotations(
-      source.db,
-      sourceSet.id,
-      [
-        {
-          id: 'uuid-0004',
-          rowId: 0,
-          annotator: 'ana',
-          action: 'clear',
-          value: null,
-          undoes: first.annotations[0]!.seq,
-        },
-      ],
-      { origin: 'app' },
-    );
+    appendUndo(source.db, sourceSet.id, {
+      id: 'uuid-0004',
+      rowId: 0,
+      annotator: 'ana',
+      undoes: first.annotations[0]!.seq,
+    });
     const exported = path.join(source.dir, 'merge.jsonl');
     await exportAnnotations(source.db, sourceSet, exported);
 

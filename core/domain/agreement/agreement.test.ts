@@ -161,17 +161,24 @@ describe('fleissKappa', () => {
   });
 });
 
-describe('krippendorffAlphaNominal', () => {
-  // Krippendorff, K. (2011). "Computing Krippendorff's Alpha-Reliability", Annenberg School for
-  // Communication, University of Pennsylvania (https://repository.upenn.edu/asc_papers/43),
-  // section C, "Nominal data, any number of observers, missing values": observers A–D, 12 units.
-  // n = 40 pairable values (unit 12 has a single value), α_nominal = 0.743.
+/**
+ * Krippendorff, K. (2011). "Computing Krippendorff's Alpha-Reliability", Annenberg School for
+ * Communication, University of Pennsylvania (https://repository.upenn.edu/asc_papers/43), section C,
+ * "any number of observers, missing values": observers A–D, 12 units, one row per unit here.
+ * n = 40 pairable values (unit 12 has a single value); α_nominal = 0.743, α_interval = 0.849.
+ */
+const reliabilityData: (number | null)[][] = (() => {
   const _ = null;
-  const A: Label[] = ['1', '2', '3', '3', '2', '1', '4', '1', '2', _, _, _];
-  const B: Label[] = ['1', '2', '3', '3', '2', '2', '4', '1', '2', '5', _, '3'];
-  const C: Label[] = [_, '3', '3', '3', '2', '3', '4', '2', '2', '5', '1', _];
-  const D: Label[] = ['1', '2', '3', '3', '2', '4', '4', '1', '2', '5', '1', _];
-  const units = A.map((_value, u) => [A[u]!, B[u]!, C[u]!, D[u]!]);
+  const A = [1, 2, 3, 3, 2, 1, 4, 1, 2, _, _, _];
+  const B = [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, _, 3];
+  const C = [_, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, _];
+  const D = [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, _];
+  return A.map((_value, u) => [A[u]!, B[u]!, C[u]!, D[u]!]);
+})();
+
+describe('krippendorffAlphaNominal', () => {
+  // The reliability data's values as categories.
+  const units: Label[][] = reliabilityData.map((unit) => unit.map((v) => (v === null ? null : String(v))));
 
   it('reproduces Krippendorff (2011) nominal example (n = 40, α = 0.743)', () => {
     const result = krippendorffAlphaNominal(units);
@@ -268,14 +275,8 @@ describe('agreementPerClass', () => {
 });
 
 describe('krippendorffAlphaInterval', () => {
-  // The same reliability data as the nominal example above, read as numbers (Krippendorff 2011,
-  // section C): α_interval = 0.849. Exactly: D_o = 13/30, D_e = 112/39, α = 2853/3360.
-  const _ = null;
-  const A = [1, 2, 3, 3, 2, 1, 4, 1, 2, _, _, _];
-  const B = [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, _, 3];
-  const C = [_, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, _];
-  const D = [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, _];
-  const units = A.map((_value, u) => [A[u]!, B[u]!, C[u]!, D[u]!]);
+  // The reliability data as numbers: α_interval = 0.849; exactly D_o = 13/30, D_e = 112/39, α = 2853/3360.
+  const units = reliabilityData;
 
   it('reproduces Krippendorff (2011) interval example (n = 40, α = 0.849)', () => {
     const result = krippendorffAlphaInterval(units);

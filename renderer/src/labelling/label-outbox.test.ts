@@ -1,41 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LabelOutbox } from './label-outbox.js';
-import type { OutboxStorage } from './label-outbox.js';
-import type { PendingWrite } from './label-writer.js';
+import { MapStorage, pendingWrite } from './test-support.js';
 
-/** Storage with localStorage's interface over a Map (vitest runs in Node, which has no localStorage). */
-class MapStorage implements OutboxStorage {
-  readonly entries = new Map<string, string>();
-  refuseWrites = false;
-  get length(): number {
-    return this.entries.size;
-  }
-  key(index: number): string | null {
-    return [...this.entries.keys()][index] ?? null;
-  }
-  getItem(key: string): string | null {
-    return this.entries.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    if (this.refuseWrites) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    this.entries.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.entries.delete(key);
-  }
-}
-
-function write(id: string, rowId: number, extra: Partial<PendingWrite> = {}): PendingWrite {
-  return {
-    labelSetId: 'lbs_1',
-    annotator: 'ana',
-    rowId,
-    id,
-    action: 'label',
-    value: { classes: ['approve'] },
-    ...extra,
-  };
-}
+const write = pendingWrite;
 
 describe('LabelOutbox', () => {
   it('gives the next page of the workspace the writes an earlier page left, oldest first, marked restored', () => {

@@ -6,6 +6,7 @@ import type { ParamsOf } from '../../../core/contract/methods.js';
 import { LabelOutbox } from './label-outbox.js';
 import type { OutboxStorage } from './label-outbox.js';
 import { LabelWriter } from './label-writer.js';
+import { MapStorage, pendingWrite } from './test-support.js';
 import type { LabelWriterEvents, PendingWrite } from './label-writer.js';
 
 type AnnotateParams = ParamsOf<'labels.annotate'>;
@@ -56,17 +57,7 @@ function recorder() {
   return { log, events };
 }
 
-function write(id: string, rowId: number, extra: Partial<PendingWrite> = {}): PendingWrite {
-  return {
-    labelSetId: 'lbs_1',
-    annotator: 'ana',
-    rowId,
-    id,
-    action: 'label',
-    value: { classes: ['a'] },
-    ...extra,
-  };
-}
+const write = pendingWrite;
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -151,18 +142,9 @@ describe('LabelWriter', () => {
   });
 });
 
-/** localStorage's interface over a Map, shared by the "pages" of a test as one browser's storage. */
+/** One browser's storage, shared by the "pages" of a test. */
 function browserStorage(): OutboxStorage {
-  const entries = new Map<string, string>();
-  return {
-    get length() {
-      return entries.size;
-    },
-    key: (index) => [...entries.keys()][index] ?? null,
-    getItem: (key) => entries.get(key) ?? null,
-    setItem: (key, value) => void entries.set(key, value),
-    removeItem: (key) => void entries.delete(key),
-  };
+  return new MapStorage();
 }
 
 /** A page: its own writer and outbox over the browser's storage, opened on one workspace. */
