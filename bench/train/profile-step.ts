@@ -6,7 +6,9 @@
  * the least disturbed) and one step's tfjs kernels from `tf.profile` (launches, time by kernel),
  * the rest of the step being JS (or, for the dense step, Orchard's kernels).
  *
- *   node --import tsx bench/train/profile-step.ts [wasm|cpu]
+ *   node --import tsx bench/train/profile-step.ts [wasm|cpu] [batch-norm]
+ *
+ * `batch-norm` profiles the same MLP with batch norm after each hidden layer.
  *
  * For a JS-level view add `--cpu-prof` to the node flags.
  */
@@ -26,6 +28,7 @@ const batch = 1024;
 
 async function main(): Promise<void> {
   const backend = process.argv[2] === 'cpu' ? 'cpu' : 'wasm';
+  const batchNorm = process.argv[3] === 'batch-norm';
   const { tf } = await selectBackend(backend);
   const data = ensureTabular(rows, d);
   const bytes = readFileSync(data.path);
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     datasetVersionId: 'bench',
     target: { column: 'label' },
     task: 'binary',
-    model: { kind: 'mlp', layers: [64, 64], activation: 'relu' },
+    model: { kind: 'mlp', layers: [64, 64], activation: 'relu', batchNorm },
     optimizer: { kind: 'adam', learningRate: 0.001 },
     batchSize: batch,
     epochs: 1,
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
     ['autodiff', (built) => createAutodiffStep({ tf, built, config, random: mulberry32(1) })],
     ['dense', (built) => createDenseStep({ tf, built, config, maxRows: batch, random: mulberry32(1) })],
   ];
-  console.log(`backend ${tf.getBackend()}, MLP ${d}→64→64→1, batch ${batch}`);
+  console.log(
+    `backend ${tf.getBackend()}, MLP ${d}→64→64→1${batchNorm ? ' with batch norm' : ''}, batch ${batch}`,
+  );
   for (const [name, create] of paths) {
     const built = buildModel(tf, config.model, { d, classes: 2 }, config.seed);
     const step = create(built);

@@ -1,7 +1,6 @@
 /**
- * The training step for plain dense stacks (linear models, MLPs with or without dropout; no batch
- * norm) on
- * the wasm backend: the backward pass written out by hand as a few matrix products in Orchard's
+ * The training step for plain dense stacks (linear models, MLPs with or without dropout and batch
+ * norm) on the wasm backend: the backward pass written out by hand as a few matrix products in Orchard's
  * WebAssembly SIMD kernels (`kernels/dense-kernels.c`), the loss head and the optimiser in JS.
  * Profiling one step of the benchmark MLP (30→64→64→1, batch 1024) showed why autodiff +
  * `tf.train.adam` is slow there: ~190 kernel launches a step, and a first hand-written step on
@@ -16,13 +15,29 @@
  *   backward   G_prev = (G·Wᵀ) ⊙ act′(A)  one product; the relu mask applied as it is stored
  * elu and tanh (forward and derivative) are JS loops over the kernels' memory.
  *
+ * With batch norm (dense without bias → BatchNormalization → activation, as `build.ts` makes it) the
+ * product has no epilogue, and JS loops normalise its output by the batch's mean and (biased)
+ * variance, scale by gamma and shift by beta, then activate; the backward pass turns G = ∂loss/∂(the
+ * normalised, scaled output) into ∂loss/∂(the product) before the two products, with ∂gamma and
+ * ∂beta on the way (`batchNormForward`, `batchNormBackward`). The moving mean and variance are
+ * updated each step as tfjs does (moving − (moving − batch) · (1 − momentum)) and written to the
+ * model with the weights.
+ *
  * The weights live in one flat vector (`dense-layers.ts`) and are written to the model's variables
  * by `syncModel`; the optimiser is `flat-optimizer.ts`, tfjs' update rules in one loop.
  * `dense-step.test.ts` checks every update against the autodiff step's.
  */
 import type { TrainingConfig } from '../../contract/training.js';
 import type { BuiltModel } from './build.js';
-import { denseLayersOf, flatSize, readWeights, writeWeights, type DenseLayer } from './dense-layers.js';
+import {
+  denseLayersOf,
+  flatSize,
+  readMovingStatistics,
+  readWeights,
+  writeWeights,
+  type BatchNorm,
+  type DenseLayer,
+} from './dense-layers.js';
 import { createFlatOptimizer } from './flat-optimizer.js';
 import { createDenseKernels } from './kernels/dense-kernels.js';
 import { lossHead } from './loss-head.js';
@@ -82,6 +97,13 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
   const params = kernels.view(paramsSlot, size);
   const grads = kernels.view(gradsSlot, size);
   params.set(readWeights(layers));
+  const moving = readMovingStatistics(layers);
+  // Per batch-norm layer: the normalised values (rows × units) and 1/√(variance + ε) per unit.
+  const normalised = layers.map((layer) =>
+    layer.batchNorm === null
+      ? null
+      : { values: new Float32Array(maxRows * layer.units), inverseStd: new Float64Array(layer.units) },
+  );
 
   const optimizer = createFlatOptimizer({
     kind: config.optimizer.kind,
@@ -100,12 +122,19 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
     layers.forEach((layer, i) => {
       const mask = masks[i] ?? null;
       const output = mask !== null ? beforeDropout[i]! : inputs[i + 1]!;
-      kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units, {
-        bias: paramsSlot + biasOffset(layer),
-        relu: layer.activation === 'relu',
-      });
+      const norm = normalised[i] ?? null;
       const values = rows * layer.units;
-      activate(kernels.view(output, values), layer.activation);
+      if (layer.batchNorm !== null && norm !== null) {
+        kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units);
+        batchNormForward(kernels.view(output, values), rows, layer, params, norm, moving[i]!);
+        activate(kernels.view(output, values), layer.activation);
+      } else {
+        kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units, {
+          bias: paramsSlot + biasOffset(layer),
+          relu: layer.activation === 'relu',
+        });
+        if (layer.activation !== 'relu') activate(kernels.view(output, values), layer.activation);
+      }
       // One draw of the run's stream seeds the layer's masks for this batch.
       if (mask !== null)
         kernels.dropout(output, inputs[i + 1]!, mask, values, layer.dropout, nextSeed(random));
@@ -125,6 +154,10 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
 
     for (let i = last; i >= 0; i--) {
       const layer = layers[i]!;
+      const norm = normalised[i] ?? null;
+      // Batch norm: ∂gamma, ∂beta, and G becomes ∂loss/∂(the product), which has no bias to sum for.
+      if (layer.batchNorm !== null && norm !== null)
+        batchNormBackward(kernels.view(gradient, rows * layer.units), rows, layer, params, grads, norm);
       // ∂W in the flat layout (inputs × units, row-major), then ∂b.
       kernels.matmulTransposedA(
         inputs[i]!,
@@ -133,7 +166,7 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
         rows,
         layer.inputs,
         layer.units,
-        gradsSlot + biasOffset(layer),
+        layer.batchNorm === null ? gradsSlot + biasOffset(layer) : undefined,
       );
       if (i === 0) break;
       const below = layers[i - 1]!.activation;
@@ -170,7 +203,7 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
       return Promise.resolve(totals);
     },
     syncModel() {
-      writeWeights(tf, layers, params);
+      writeWeights(tf, layers, params, moving);
     },
     dispose() {
       // The kernels' memory goes with the step; nothing was put on the backend.
@@ -182,9 +215,11 @@ function biasOffset(layer: DenseLayer): number {
   return layer.offset + layer.inputs * layer.units;
 }
 
-/** Applies elu or tanh in place (relu is applied by the product, linear is nothing), as tfjs' kernels. */
+/** Applies the activation in place (linear is nothing), as tfjs' kernels. */
 function activate(values: Float32Array, activation: DenseLayer['activation']): void {
-  if (activation === 'tanh') {
+  if (activation === 'relu') {
+    for (let i = 0; i < values.length; i++) if (values[i]! < 0) values[i] = 0;
+  } else if (activation === 'tanh') {
     for (let i = 0; i < values.length; i++) values[i] = Math.tanh(values[i]!);
   } else if (activation === 'elu') {
     for (let i = 0; i < values.length; i++) {
@@ -215,6 +250,91 @@ function activationGradient(
       if (y < 0) gradient[i] = gradient[i]! * (y + 1);
     }
   }
+}
+
+interface Normalised {
+  /** x̂ = (z − mean) / √(variance + ε), rows × units. */
+  readonly values: Float32Array;
+  readonly inverseStd: Float64Array;
+}
+
+/**
+ * Batch norm in training, in place over the product z (rows × units): each unit's batch mean and
+ * biased variance (in float64), x̂ kept for the backward pass, z ← gamma · x̂ + beta; then the moving
+ * statistics move toward the batch's as tfjs' `doMovingAverage` does, in float32.
+ */
+function batchNormForward(
+  z: Float32Array,
+  rows: number,
+  layer: DenseLayer,
+  params: Float32Array,
+  norm: Normalised,
+  moving: { mean: Float32Array; variance: Float32Array },
+): void {
+  const { units } = layer;
+  const { epsilon, momentum } = layer.batchNorm as BatchNorm;
+  const gamma = biasOffset(layer);
+  const beta = gamma + units;
+  const mean = new Float64Array(units);
+  const variance = new Float64Array(units);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < units; j++) mean[j] = mean[j]! + z[r * units + j]!;
+  for (let j = 0; j < units; j++) mean[j] = mean[j]! / rows;
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < units; j++) {
+      const d = z[r * units + j]! - mean[j]!;
+      variance[j] = variance[j]! + d * d;
+    }
+  const decay = 1 - momentum;
+  for (let j = 0; j < units; j++) {
+    variance[j] = variance[j]! / rows;
+    norm.inverseStd[j] = 1 / Math.sqrt(Math.fround(variance[j]!) + epsilon);
+    moving.mean[j] = moving.mean[j]! - (moving.mean[j]! - Math.fround(mean[j]!)) * decay;
+    moving.variance[j] = moving.variance[j]! - (moving.variance[j]! - Math.fround(variance[j]!)) * decay;
+  }
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < units; j++) {
+      const at = r * units + j;
+      const normalised = (z[at]! - mean[j]!) * norm.inverseStd[j]!;
+      norm.values[at] = normalised;
+      z[at] = params[gamma + j]! * normalised + params[beta + j]!;
+    }
+}
+
+/**
+ * Batch norm's backward pass, in place over G = ∂loss/∂y (y = gamma · x̂ + beta), N = rows:
+ *   ∂beta = Σ G,  ∂gamma = Σ G · x̂,
+ *   ∂loss/∂z = gamma / √(variance + ε) · (G − ∂beta / N − x̂ · ∂gamma / N)
+ * (the mean and variance are the batch's, so the gradient flows through them too).
+ */
+function batchNormBackward(
+  g: Float32Array,
+  rows: number,
+  layer: DenseLayer,
+  params: Float32Array,
+  grads: Float32Array,
+  norm: Normalised,
+): void {
+  const { units } = layer;
+  const gamma = biasOffset(layer);
+  const beta = gamma + units;
+  const dGamma = new Float64Array(units);
+  const dBeta = new Float64Array(units);
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < units; j++) {
+      const at = r * units + j;
+      dBeta[j] = dBeta[j]! + g[at]!;
+      dGamma[j] = dGamma[j]! + g[at]! * norm.values[at]!;
+    }
+  for (let j = 0; j < units; j++) {
+    grads[gamma + j] = dGamma[j]!;
+    grads[beta + j] = dBeta[j]!;
+  }
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < units; j++) {
+      const at = r * units + j;
+      const scale = params[gamma + j]! * norm.inverseStd[j]!;
+      g[at] = scale * (g[at]! - dBeta[j]! / rows - (norm.values[at]! * dGamma[j]!) / rows);
+    }
 }
 
 /** l2 · Σ kernel² of every regularised layer; adds its gradient 2 · l2 · kernel to `grads`. */
