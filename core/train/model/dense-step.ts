@@ -102,7 +102,12 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
   const normalised = layers.map((layer) =>
     layer.batchNorm === null
       ? null
-      : { values: new Float32Array(maxRows * layer.units), inverseStd: new Float64Array(layer.units) },
+      : {
+          values: new Float32Array(maxRows * layer.units),
+          inverseStd: new Float64Array(layer.units),
+          sums: new Float64Array(layer.units),
+          squares: new Float64Array(layer.units),
+        },
   );
 
   const optimizer = createFlatOptimizer({
@@ -127,7 +132,6 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
       if (layer.batchNorm !== null && norm !== null) {
         kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units);
         batchNormForward(kernels.view(output, values), rows, layer, params, norm, moving[i]!);
-        activate(kernels.view(output, values), layer.activation);
       } else {
         kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units, {
           bias: paramsSlot + biasOffset(layer),
@@ -256,12 +260,16 @@ interface Normalised {
   /** x̂ = (z − mean) / √(variance + ε), rows × units. */
   readonly values: Float32Array;
   readonly inverseStd: Float64Array;
+  /** Per-unit sums, reused by every step (forward: Σz and Σz²; backward: ∂beta and ∂gamma). */
+  readonly sums: Float64Array;
+  readonly squares: Float64Array;
 }
 
 /**
- * Batch norm in training, in place over the product z (rows × units): each unit's batch mean and
- * biased variance (in float64), x̂ kept for the backward pass, z ← gamma · x̂ + beta; then the moving
- * statistics move toward the batch's as tfjs' `doMovingAverage` does, in float32.
+ * Batch norm in training, then the activation, in place over the product z (rows × units): each
+ * unit's batch mean and biased variance (Σz and Σz² in float64, one pass), x̂ kept for the backward
+ * pass, z ← act(gamma · x̂ + beta) in a second pass; the moving statistics move toward the batch's as
+ * tfjs' `doMovingAverage` does, in float32.
  */
 function batchNormForward(
   z: Float32Array,
@@ -275,29 +283,33 @@ function batchNormForward(
   const { epsilon, momentum } = layer.batchNorm as BatchNorm;
   const gamma = biasOffset(layer);
   const beta = gamma + units;
-  const mean = new Float64Array(units);
-  const variance = new Float64Array(units);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < units; j++) mean[j] = mean[j]! + z[r * units + j]!;
-  for (let j = 0; j < units; j++) mean[j] = mean[j]! / rows;
-  for (let r = 0; r < rows; r++)
-    for (let j = 0; j < units; j++) {
-      const d = z[r * units + j]! - mean[j]!;
-      variance[j] = variance[j]! + d * d;
+  const { sums, squares, inverseStd, values } = norm;
+  sums.fill(0);
+  squares.fill(0);
+  for (let r = 0, at = 0; r < rows; r++)
+    for (let j = 0; j < units; j++, at++) {
+      const v = z[at]!;
+      sums[j] += v;
+      squares[j] += v * v;
     }
   const decay = 1 - momentum;
   for (let j = 0; j < units; j++) {
-    variance[j] = variance[j]! / rows;
-    norm.inverseStd[j] = 1 / Math.sqrt(Math.fround(variance[j]!) + epsilon);
-    moving.mean[j] = moving.mean[j]! - (moving.mean[j]! - Math.fround(mean[j]!)) * decay;
-    moving.variance[j] = moving.variance[j]! - (moving.variance[j]! - Math.fround(variance[j]!)) * decay;
+    const mean = sums[j]! / rows;
+    const variance = Math.max(0, squares[j]! / rows - mean * mean);
+    sums[j] = mean;
+    inverseStd[j] = 1 / Math.sqrt(Math.fround(variance) + epsilon);
+    moving.mean[j] = moving.mean[j]! - (moving.mean[j]! - Math.fround(mean)) * decay;
+    moving.variance[j] = moving.variance[j]! - (moving.variance[j]! - Math.fround(variance)) * decay;
   }
-  for (let r = 0; r < rows; r++)
-    for (let j = 0; j < units; j++) {
-      const at = r * units + j;
-      const normalised = (z[at]! - mean[j]!) * norm.inverseStd[j]!;
-      norm.values[at] = normalised;
-      z[at] = params[gamma + j]! * normalised + params[beta + j]!;
+  const relu = layer.activation === 'relu';
+  for (let r = 0, at = 0; r < rows; r++)
+    for (let j = 0; j < units; j++, at++) {
+      const normalised = (z[at]! - sums[j]!) * inverseStd[j]!;
+      values[at] = normalised;
+      const y = params[gamma + j]! * normalised + params[beta + j]!;
+      z[at] = relu && y < 0 ? 0 : y;
     }
+  if (!relu) activate(z.subarray(0, rows * units), layer.activation);
 }
 
 /**
@@ -317,24 +329,26 @@ function batchNormBackward(
   const { units } = layer;
   const gamma = biasOffset(layer);
   const beta = gamma + units;
-  const dGamma = new Float64Array(units);
-  const dBeta = new Float64Array(units);
-  for (let r = 0; r < rows; r++)
-    for (let j = 0; j < units; j++) {
-      const at = r * units + j;
-      dBeta[j] = dBeta[j]! + g[at]!;
-      dGamma[j] = dGamma[j]! + g[at]! * norm.values[at]!;
+  const { sums: dBeta, squares: dGamma, inverseStd, values } = norm;
+  dBeta.fill(0);
+  dGamma.fill(0);
+  for (let r = 0, at = 0; r < rows; r++)
+    for (let j = 0; j < units; j++, at++) {
+      const v = g[at]!;
+      dBeta[j] += v;
+      dGamma[j] += v * values[at]!;
     }
   for (let j = 0; j < units; j++) {
     grads[gamma + j] = dGamma[j]!;
     grads[beta + j] = dBeta[j]!;
+    // From here on: the per-unit terms of ∂loss/∂z, so the last loop is one multiply-add chain.
+    dBeta[j] = dBeta[j]! / rows;
+    dGamma[j] = dGamma[j]! / rows;
+    inverseStd[j] = params[gamma + j]! * inverseStd[j]!;
   }
-  for (let r = 0; r < rows; r++)
-    for (let j = 0; j < units; j++) {
-      const at = r * units + j;
-      const scale = params[gamma + j]! * norm.inverseStd[j]!;
-      g[at] = scale * (g[at]! - dBeta[j]! / rows - (norm.values[at]! * dGamma[j]!) / rows);
-    }
+  for (let r = 0, at = 0; r < rows; r++)
+    for (let j = 0; j < units; j++, at++)
+      g[at] = inverseStd[j]! * (g[at]! - dBeta[j]! - values[at]! * dGamma[j]!);
 }
 
 /** l2 · Σ kernel² of every regularised layer; adds its gradient 2 · l2 · kernel to `grads`. */
