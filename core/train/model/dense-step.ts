@@ -16,8 +16,8 @@
  * elu and tanh (forward and derivative) are JS loops over the kernels' memory.
  *
  * With batch norm (dense without bias → BatchNormalization → activation, as `build.ts` makes it) the
- * product has no epilogue, and JS loops normalise its output by the batch's mean and (biased)
- * variance, scale by gamma and shift by beta, then activate; the backward pass turns G = ∂loss/∂(the
+ * product has no epilogue, and kernels of `batch-norm-kernels.c` normalise its output by the batch's
+ * mean and (biased) variance, scale by gamma and shift by beta (relu fused; elu and tanh after); the backward pass turns G = ∂loss/∂(the
  * normalised, scaled output) into ∂loss/∂(the product) before the two products, with ∂gamma and
  * ∂beta on the way (`batchNormForward`, `batchNormBackward`). The moving mean and variance are
  * updated each step as tfjs does (moving − (moving − batch) · (1 − momentum)) and written to the
@@ -39,7 +39,7 @@ import {
   type DenseLayer,
 } from './dense-layers.js';
 import { createFlatOptimizer } from './flat-optimizer.js';
-import { createDenseKernels } from './kernels/dense-kernels.js';
+import { createDenseKernels, type DenseKernels, type Slot } from './kernels/dense-kernels.js';
 import { lossHead } from './loss-head.js';
 import { nextSeed } from './prng.js';
 import type { Tf } from './tf-types.js';
@@ -81,6 +81,8 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
     // and its mask: each value's factor, 1 / (1 − rate) or 0, for the backward pass.
     ...layers.map((layer) => (layer.dropout > 0 ? maxRows * layer.units : 0)),
     ...layers.map((layer) => (layer.dropout > 0 ? maxRows * layer.units : 0)),
+    // A batch-norm layer's block (`batchNormBlock`).
+    ...layers.map((layer) => (layer.batchNorm !== null ? batchNormBlock(maxRows, layer.units).size : 0)),
   ]);
   if (allocated === null) return null;
   const { kernels, slots } = allocated;
@@ -93,22 +95,18 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
     number,
   ];
   const beforeDropout = slots.slice(6 + layers.length, 6 + 2 * layers.length);
-  const masks = slots.slice(6 + 2 * layers.length).map((slot, i) => (layers[i]!.dropout > 0 ? slot : null));
+  const masks = slots
+    .slice(6 + 2 * layers.length, 6 + 3 * layers.length)
+    .map((slot, i) => (layers[i]!.dropout > 0 ? slot : null));
+  const normalised = slots
+    .slice(6 + 3 * layers.length)
+    .map((slot, i) =>
+      layers[i]!.batchNorm !== null ? batchNormBlock(maxRows, layers[i]!.units, slot) : null,
+    );
   const params = kernels.view(paramsSlot, size);
   const grads = kernels.view(gradsSlot, size);
   params.set(readWeights(layers));
   const moving = readMovingStatistics(layers);
-  // Per batch-norm layer: the normalised values (rows × units) and 1/√(variance + ε) per unit.
-  const normalised = layers.map((layer) =>
-    layer.batchNorm === null
-      ? null
-      : {
-          values: new Float32Array(maxRows * layer.units),
-          inverseStd: new Float64Array(layer.units),
-          sums: new Float64Array(layer.units),
-          squares: new Float64Array(layer.units),
-        },
-  );
 
   const optimizer = createFlatOptimizer({
     kind: config.optimizer.kind,
@@ -131,7 +129,7 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
       const values = rows * layer.units;
       if (layer.batchNorm !== null && norm !== null) {
         kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units);
-        batchNormForward(kernels.view(output, values), rows, layer, params, norm, moving[i]!);
+        batchNormForward(kernels, output, rows, layer, paramsSlot, norm, moving[i]!);
       } else {
         kernels.matmul(inputs[i]!, paramsSlot + layer.offset, output, rows, layer.inputs, layer.units, {
           bias: paramsSlot + biasOffset(layer),
@@ -161,7 +159,7 @@ export function createDenseStep(options: DenseStepOptions): TrainingStep | null 
       const norm = normalised[i] ?? null;
       // Batch norm: ∂gamma, ∂beta, and G becomes ∂loss/∂(the product), which has no bias to sum for.
       if (layer.batchNorm !== null && norm !== null)
-        batchNormBackward(kernels.view(gradient, rows * layer.units), rows, layer, params, grads, norm);
+        batchNormBackward(kernels, gradient, rows, layer, params, grads, norm);
       // ∂W in the flat layout (inputs × units, row-major), then ∂b.
       kernels.matmulTransposedA(
         inputs[i]!,
@@ -256,70 +254,100 @@ function activationGradient(
   }
 }
 
+/** A batch-norm layer's buffers in the kernels' memory, as slots. */
 interface Normalised {
   /** x̂ = (z − mean) / √(variance + ε), rows × units. */
-  readonly values: Float32Array;
-  readonly inverseStd: Float64Array;
-  /** Per-unit sums, reused by every step (forward: Σz and Σz²; backward: ∂beta and ∂gamma). */
-  readonly sums: Float64Array;
-  readonly squares: Float64Array;
+  readonly values: Slot;
+  /** float32 per unit: the batch mean and 1/√(variance + ε) (forward), and the backward terms. */
+  readonly mean: Slot;
+  readonly invStd: Slot;
+  readonly scale: Slot;
+  readonly shift: Slot;
+  readonly slope: Slot;
+  /** float64 per unit: Σz and Σz² (forward), ∂beta and ∂gamma (backward). */
+  readonly sums: Slot;
+  readonly squares: Slot;
 }
 
 /**
- * Batch norm in training, then the activation, in place over the product z (rows × units): each
- * unit's batch mean and biased variance (Σz and Σz² in float64, one pass), x̂ kept for the backward
- * pass, z ← act(gamma · x̂ + beta) in a second pass; the moving statistics move toward the batch's as
- * tfjs' `doMovingAverage` does, in float32.
+ * The layout of one batch-norm layer's block of the kernels' memory: x̂, five float32 vectors and
+ * two float64 ones, each starting on a 16-byte boundary; with `at`, the slots of a block there.
+ */
+function batchNormBlock(maxRows: number, units: number, at = 0): Normalised & { size: number } {
+  const aligned = (values: number): number => Math.ceil(values / 4) * 4;
+  let next = at;
+  const take = (values: number): Slot => {
+    const slot = next;
+    next += aligned(values);
+    return slot;
+  };
+  const block = {
+    values: take(maxRows * units),
+    mean: take(units),
+    invStd: take(units),
+    scale: take(units),
+    shift: take(units),
+    slope: take(units),
+    sums: take(2 * units),
+    squares: take(2 * units),
+  };
+  return { ...block, size: next - at };
+}
+
+/**
+ * Batch norm in training, then the activation, in place over the product z (rows × units) in the
+ * kernels' memory: each unit's batch mean and biased variance from Σz and Σz² (float64,
+ * `columnMoments`), then x̂ (kept for the backward pass) and act(gamma · x̂ + beta) in one pass
+ * (`batchNormApply`, relu fused); the moving statistics move toward the batch's as tfjs'
+ * `doMovingAverage` does, in float32.
  */
 function batchNormForward(
-  z: Float32Array,
+  kernels: DenseKernels,
+  z: Slot,
   rows: number,
   layer: DenseLayer,
-  params: Float32Array,
+  paramsSlot: Slot,
   norm: Normalised,
   moving: { mean: Float32Array; variance: Float32Array },
 ): void {
   const { units } = layer;
   const { epsilon, momentum } = layer.batchNorm as BatchNorm;
-  const gamma = biasOffset(layer);
-  const beta = gamma + units;
-  const { sums, squares, inverseStd, values } = norm;
-  sums.fill(0);
-  squares.fill(0);
-  for (let r = 0, at = 0; r < rows; r++)
-    for (let j = 0; j < units; j++, at++) {
-      const v = z[at]!;
-      sums[j] += v;
-      squares[j] += v * v;
-    }
+  kernels.columnMoments(z, norm.sums, norm.squares, rows, units);
+  const sums = kernels.doubles(norm.sums, units);
+  const squares = kernels.doubles(norm.squares, units);
+  const mean = kernels.view(norm.mean, units);
+  const invStd = kernels.view(norm.invStd, units);
   const decay = 1 - momentum;
   for (let j = 0; j < units; j++) {
-    const mean = sums[j]! / rows;
-    const variance = Math.max(0, squares[j]! / rows - mean * mean);
-    sums[j] = mean;
-    inverseStd[j] = 1 / Math.sqrt(Math.fround(variance) + epsilon);
-    moving.mean[j] = moving.mean[j]! - (moving.mean[j]! - Math.fround(mean)) * decay;
+    const batchMean = sums[j]! / rows;
+    const variance = Math.max(0, squares[j]! / rows - batchMean * batchMean);
+    mean[j] = batchMean;
+    invStd[j] = 1 / Math.sqrt(Math.fround(variance) + epsilon);
+    moving.mean[j] = moving.mean[j]! - (moving.mean[j]! - Math.fround(batchMean)) * decay;
     moving.variance[j] = moving.variance[j]! - (moving.variance[j]! - Math.fround(variance)) * decay;
   }
+  const gamma = paramsSlot + biasOffset(layer);
   const relu = layer.activation === 'relu';
-  for (let r = 0, at = 0; r < rows; r++)
-    for (let j = 0; j < units; j++, at++) {
-      const normalised = (z[at]! - sums[j]!) * inverseStd[j]!;
-      values[at] = normalised;
-      const y = params[gamma + j]! * normalised + params[beta + j]!;
-      z[at] = relu && y < 0 ? 0 : y;
-    }
-  if (!relu) activate(z.subarray(0, rows * units), layer.activation);
+  kernels.batchNormApply(
+    z,
+    norm.values,
+    { mean: norm.mean, invStd: norm.invStd, gamma, beta: gamma + units },
+    rows,
+    units,
+    relu,
+  );
+  if (!relu) activate(kernels.view(z, rows * units), layer.activation);
 }
 
 /**
  * Batch norm's backward pass, in place over G = ∂loss/∂y (y = gamma · x̂ + beta), N = rows:
- *   ∂beta = Σ G,  ∂gamma = Σ G · x̂,
- *   ∂loss/∂z = gamma / √(variance + ε) · (G − ∂beta / N − x̂ · ∂gamma / N)
+ *   ∂beta = Σ G,  ∂gamma = Σ G · x̂   (`batchNormGradSums`, float64)
+ *   ∂loss/∂z = gamma / √(variance + ε) · (G − ∂beta / N − x̂ · ∂gamma / N)   (`batchNormGradApply`)
  * (the mean and variance are the batch's, so the gradient flows through them too).
  */
 function batchNormBackward(
-  g: Float32Array,
+  kernels: DenseKernels,
+  g: Slot,
   rows: number,
   layer: DenseLayer,
   params: Float32Array,
@@ -329,26 +357,27 @@ function batchNormBackward(
   const { units } = layer;
   const gamma = biasOffset(layer);
   const beta = gamma + units;
-  const { sums: dBeta, squares: dGamma, inverseStd, values } = norm;
-  dBeta.fill(0);
-  dGamma.fill(0);
-  for (let r = 0, at = 0; r < rows; r++)
-    for (let j = 0; j < units; j++, at++) {
-      const v = g[at]!;
-      dBeta[j] += v;
-      dGamma[j] += v * values[at]!;
-    }
+  kernels.batchNormGradSums(g, norm.values, norm.sums, norm.squares, rows, units);
+  const dBeta = kernels.doubles(norm.sums, units);
+  const dGamma = kernels.doubles(norm.squares, units);
+  const invStd = kernels.view(norm.invStd, units);
+  const scale = kernels.view(norm.scale, units);
+  const shift = kernels.view(norm.shift, units);
+  const slope = kernels.view(norm.slope, units);
   for (let j = 0; j < units; j++) {
     grads[gamma + j] = dGamma[j]!;
     grads[beta + j] = dBeta[j]!;
-    // From here on: the per-unit terms of ∂loss/∂z, so the last loop is one multiply-add chain.
-    dBeta[j] = dBeta[j]! / rows;
-    dGamma[j] = dGamma[j]! / rows;
-    inverseStd[j] = params[gamma + j]! * inverseStd[j]!;
+    scale[j] = params[gamma + j]! * invStd[j]!;
+    shift[j] = dBeta[j]! / rows;
+    slope[j] = dGamma[j]! / rows;
   }
-  for (let r = 0, at = 0; r < rows; r++)
-    for (let j = 0; j < units; j++, at++)
-      g[at] = inverseStd[j]! * (g[at]! - dBeta[j]! - values[at]! * dGamma[j]!);
+  kernels.batchNormGradApply(
+    g,
+    norm.values,
+    { scale: norm.scale, shift: norm.shift, slope: norm.slope },
+    rows,
+    units,
+  );
 }
 
 /** l2 · Σ kernel² of every regularised layer; adds its gradient 2 · l2 · kernel to `grads`. */

@@ -35,6 +35,32 @@ export interface DenseKernels {
   dropout(a: Slot, out: Slot, mask: Slot, n: number, rate: number, seed: number): void;
   /** g ·= m over n values. */
   multiply(g: Slot, m: Slot, n: number): void;
+  /** `heap`'s bytes from `slot` as `length` float64 values (slots are 16-byte aligned). */
+  doubles(slot: Slot, length: number): Float64Array;
+  /** Per column of x (rows × cols): Σ into sums[cols] and Σ² into squares[cols], as float64 (`doubles`). */
+  columnMoments(x: Slot, sums: Slot, squares: Slot, rows: number, cols: number): void;
+  /**
+   * Batch norm in place over z (rows × cols): xhat = (z − mean) · invStd (kept), z = gamma · xhat +
+   * beta, then relu when asked; mean, invStd, gamma and beta are float32 per column.
+   */
+  batchNormApply(
+    z: Slot,
+    xhat: Slot,
+    columns: { mean: Slot; invStd: Slot; gamma: Slot; beta: Slot },
+    rows: number,
+    cols: number,
+    relu: boolean,
+  ): void;
+  /** Per column: Σ g into dbeta and Σ g · xhat into dgamma, as float64 (`doubles`). */
+  batchNormGradSums(g: Slot, xhat: Slot, dbeta: Slot, dgamma: Slot, rows: number, cols: number): void;
+  /** In place: g = scale · (g − shift − xhat · slope), each float32 per column. */
+  batchNormGradApply(
+    g: Slot,
+    xhat: Slot,
+    columns: { scale: Slot; shift: Slot; slope: Slot },
+    rows: number,
+    cols: number,
+  ): void;
 }
 
 /** Slots start on 16-byte boundaries, so vector loads of a row start aligned when rows are whole vectors. */
@@ -81,6 +107,29 @@ export function createDenseKernels(
     },
     multiply(g, m, n) {
       exports.multiply(g * 4, m * 4, n);
+    },
+    doubles: (slot, length) => new Float64Array(heap.buffer, slot * 4, length),
+    columnMoments(x, sums, squares, rows, cols) {
+      exports.column_moments(x * 4, sums * 4, squares * 4, rows, cols);
+    },
+    batchNormApply(z, xhat, { mean, invStd, gamma, beta }, rows, cols, relu) {
+      exports.batch_norm_apply(
+        z * 4,
+        xhat * 4,
+        mean * 4,
+        invStd * 4,
+        gamma * 4,
+        beta * 4,
+        rows,
+        cols,
+        relu ? 1 : 0,
+      );
+    },
+    batchNormGradSums(g, xhat, dbeta, dgamma, rows, cols) {
+      exports.batch_norm_grad_sums(g * 4, xhat * 4, dbeta * 4, dgamma * 4, rows, cols);
+    },
+    batchNormGradApply(g, xhat, { scale, shift, slope }, rows, cols) {
+      exports.batch_norm_grad_apply(g * 4, xhat * 4, scale * 4, shift * 4, slope * 4, rows, cols);
     },
   };
   return { kernels, slots };

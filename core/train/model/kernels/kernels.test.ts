@@ -147,6 +147,122 @@ describe('training kernels (WebAssembly SIMD): the dense products', () => {
     expect(kernels.view(slots[0]!, 3).every((v) => v === 0)).toBe(true);
   });
 
+  it.each([
+    [1, 1],
+    [37, 7],
+    [64, 13],
+    [1024, 64],
+  ] as const)(
+    'batch norm: moments, apply and both gradient passes equal plain loops (%i rows × %i columns)',
+    (rows, cols) => {
+      const n = rows * cols;
+      const created = createDenseKernels([
+        n,
+        n,
+        cols,
+        cols,
+        cols,
+        cols,
+        2 * cols,
+        2 * cols,
+        n,
+        cols,
+        cols,
+        cols,
+      ])!;
+      const { kernels } = created;
+      const [z, xhat, mean, invStd, gamma, beta, sums, squares, g, scale, shift, slope] =
+        created.slots as number[];
+      const random = mulberry32(rows * 31 + cols);
+      const view = (slot: number, length: number) => kernels.view(slot!, length);
+      // Values around a large mean, where E[x²] − E[x]² in float32 would lose the variance.
+      const input = view(z!, n);
+      for (let i = 0; i < n; i++) input[i] = 40 + (random() - 0.5) * 0.2;
+      filled(view(gamma!, cols), random);
+      filled(view(beta!, cols), random);
+      filled(view(g!, n), random);
+      const zIn = Float64Array.from(input);
+      const gIn = Float64Array.from(view(g!, n));
+
+      kernels.columnMoments(z!, sums!, squares!, rows, cols);
+      const expectedSums = new Float64Array(cols);
+      const expectedSquares = new Float64Array(cols);
+      for (let i = 0; i < n; i++) {
+        expectedSums[i % cols] += zIn[i]!;
+        expectedSquares[i % cols] += zIn[i]! * zIn[i]!;
+      }
+      const gotSums = kernels.doubles(sums!, cols);
+      const gotSquares = kernels.doubles(squares!, cols);
+      for (let j = 0; j < cols; j++) {
+        expect(gotSums[j]).toBeCloseTo(expectedSums[j]!, 6);
+        expect(gotSquares[j]! / expectedSquares[j]! - 1).toBeLessThan(1e-12);
+        // The variance survives: float64 sums of float32 values.
+        const variance = gotSquares[j]! / rows - (gotSums[j]! / rows) ** 2;
+        let exact = 0;
+        for (let r = 0; r < rows; r++) exact += (zIn[r * cols + j]! - expectedSums[j]! / rows) ** 2;
+        expect(Math.abs(variance - exact / rows)).toBeLessThan(1e-9);
+      }
+
+      for (let j = 0; j < cols; j++) {
+        view(mean!, cols)[j] = expectedSums[j]! / rows;
+        view(invStd!, cols)[j] = 1 / Math.sqrt(0.003 + j / 10);
+      }
+      const m = view(mean!, cols).slice();
+      const inv = view(invStd!, cols).slice();
+      const gam = view(gamma!, cols).slice();
+      const bet = view(beta!, cols).slice();
+      for (const relu of [false, true]) {
+        view(z!, n).set(zIn);
+        kernels.batchNormApply(
+          z!,
+          xhat!,
+          { mean: mean!, invStd: invStd!, gamma: gamma!, beta: beta! },
+          rows,
+          cols,
+          relu,
+        );
+        const expectedX = new Float64Array(n);
+        const expectedY = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const j = i % cols;
+          expectedX[i] = Math.fround(Math.fround(zIn[i]! - m[j]!) * inv[j]!);
+          const y = gam[j]! * expectedX[i]! + bet[j]!;
+          expectedY[i] = relu ? Math.max(0, y) : y;
+        }
+        expect(worstError(view(xhat!, n), expectedX)).toBeLessThan(1e-6);
+        expect(worstError(view(z!, n), expectedY)).toBeLessThan(1e-6);
+      }
+
+      kernels.batchNormGradSums(g!, xhat!, sums!, squares!, rows, cols);
+      const x = Float64Array.from(view(xhat!, n));
+      const dBeta = new Float64Array(cols);
+      const dGamma = new Float64Array(cols);
+      for (let i = 0; i < n; i++) {
+        dBeta[i % cols] += gIn[i]!;
+        dGamma[i % cols] += gIn[i]! * x[i]!;
+      }
+      for (let j = 0; j < cols; j++) {
+        expect(kernels.doubles(sums!, cols)[j]).toBeCloseTo(dBeta[j]!, 5);
+        expect(kernels.doubles(squares!, cols)[j]).toBeCloseTo(dGamma[j]!, 4);
+      }
+      filled(view(scale!, cols), random);
+      filled(view(shift!, cols), random);
+      filled(view(slope!, cols), random);
+      const [sc, sh, sl] = [
+        view(scale!, cols).slice(),
+        view(shift!, cols).slice(),
+        view(slope!, cols).slice(),
+      ];
+      kernels.batchNormGradApply(g!, xhat!, { scale: scale!, shift: shift!, slope: slope! }, rows, cols);
+      const expectedG = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const j = i % cols;
+        expectedG[i] = sc[j]! * (gIn[i]! - sh[j]! - x[i]! * sl[j]!);
+      }
+      expect(worstError(view(g!, n), expectedG)).toBeLessThan(1e-6);
+    },
+  );
+
   const clang = (() => {
     try {
       execFileSync('clang', ['--version'], { stdio: 'ignore' });

@@ -51,6 +51,32 @@ export interface KernelExports {
   dropout(a: number, out: number, mask: number, n: number, rate: number, scale: number, seed: number): void;
   multiply(g: number, m: number, n: number): void;
   column_sums(x: number, sums: number, totals: number, rows: number, cols: number): void;
+  column_moments(x: number, sums: number, squares: number, rows: number, cols: number): void;
+  batch_norm_apply(
+    z: number,
+    xhat: number,
+    mean: number,
+    invStd: number,
+    gamma: number,
+    beta: number,
+    ...dims: number[]
+  ): void;
+  batch_norm_grad_sums(
+    g: number,
+    xhat: number,
+    dbeta: number,
+    dgamma: number,
+    rows: number,
+    cols: number,
+  ): void;
+  batch_norm_grad_apply(
+    g: number,
+    xhat: number,
+    scale: number,
+    shift: number,
+    slope: number,
+    ...dims: number[]
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
