@@ -3,7 +3,9 @@
  * the benchmark's data file, timed from the call to `fitModel` to its return (uploading the
  * rows, building the model and every epoch; module loading and backend start-up are not timed).
  *
- *   node --import tsx bench/train/orchard-train.ts <mlp|cnn> <backend> <data.f32> <n> <d> <epochs> <batch>
+ *   node --import tsx bench/train/orchard-train.ts <mlp|mlp-bn|cnn> <backend> <data.f32> <n> <d> <epochs> <batch>
+ *
+ * `mlp-bn` is the MLP with batch norm after each hidden layer (before its activation).
  */
 import { readFileSync } from 'node:fs';
 import { BackendName, TrainingConfig } from '../../core/contract/training.js';
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     model:
       kind === 'cnn'
         ? { kind: 'cnn', imageSize: 64, channels: 3, filters: [16, 32], dense: 64, dropout: 0.25 }
-        : { kind: 'mlp', layers: [64, 64], activation: 'relu' },
+        : { kind: 'mlp', layers: [64, 64], activation: 'relu', batchNorm: kind === 'mlp-bn' },
     optimizer: { kind: 'adam', learningRate: 0.001 },
     batchSize,
     epochs,

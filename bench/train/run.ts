@@ -8,6 +8,8 @@
  *   cross-entropy: Orchard on wasm (and on native TensorFlow when @tensorflow/tfjs-node works here)
  *   vs PyTorch, three alternating runs per side, the fastest of each compared. Target: Orchard on
  *   wasm ≥ 0.5 × PyTorch's samples/s.
+ * - The same MLP with batch norm after each hidden layer (Orchard's dense step on wasm, PyTorch's
+ *   BatchNorm1d with the same eps and momentum): samples/s the same way, for the record (no target).
  * - CNN on 64×64×3 synthetic images (conv 16 → pool → conv 32 → pool → dense 64 → dropout 0.25),
  *   batch 64, 1 epoch of 2,048 images: images/s on both sides, for the record (no target).
  * - Each side also reports its CPU time, printed beside the wall time: on a shared machine the
@@ -46,7 +48,13 @@ function torchVersion(): string | null {
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
-function orchard(kind: 'mlp' | 'cnn', backend: string, data: SyntheticSet, epochs: number, batch: number) {
+function orchard(
+  kind: 'mlp' | 'mlp-bn' | 'cnn',
+  backend: string,
+  data: SyntheticSet,
+  epochs: number,
+  batch: number,
+) {
   return runChild(
     process.execPath,
     [
@@ -65,7 +73,7 @@ function orchard(kind: 'mlp' | 'cnn', backend: string, data: SyntheticSet, epoch
   );
 }
 
-function pytorch(kind: 'mlp' | 'cnn', data: SyntheticSet, epochs: number, batch: number) {
+function pytorch(kind: 'mlp' | 'mlp-bn' | 'cnn', data: SyntheticSet, epochs: number, batch: number) {
   return runChild(
     python,
     [
@@ -142,6 +150,16 @@ async function main(): Promise<void> {
   else console.log(`  tfjs-node not measured: ${native.reason}`);
   if (torch !== null) mlpSides.push({ label: `pytorch ${torch} (1 thread)`, outcome: fastest(torchRuns) });
 
+  console.log(`\n[MLP with batch norm] the same rows and network, batch norm after each hidden layer`);
+  const bnWasmRuns: ChildOutcome[] = [];
+  const bnTorchRuns: ChildOutcome[] = [];
+  for (let run = 0; run < mlpRuns; run++) {
+    bnWasmRuns.push(await orchard('mlp-bn', 'wasm', tabular, mlp.epochs, mlp.batch));
+    if (torch !== null) bnTorchRuns.push(await pytorch('mlp-bn', tabular, mlp.epochs, mlp.batch));
+  }
+  const bnSides: Side[] = [{ label: 'orchard wasm', outcome: fastest(bnWasmRuns) }];
+  if (torch !== null) bnSides.push({ label: `pytorch ${torch} (1 thread)`, outcome: fastest(bnTorchRuns) });
+
   console.log(
     `\n[CNN] ${cnn.images.toLocaleString('en')} images ${cnn.size}×${cnn.size}×${cnn.channels}, batch ${cnn.batch}, ${cnn.epochs} epoch`,
   );
@@ -167,6 +185,12 @@ async function main(): Promise<void> {
   printTable([
     ['side', 'throughput', 'wall', 'cpu', '× pytorch', ''],
     ...mlpSides.map((s) => row(s, 'samples', mlpPeer)),
+  ]);
+  const bnPeer = rate(bnSides.find((s) => s.label.startsWith('pytorch')));
+  console.log(`\nResults — MLP with batch norm (samples/s; fastest of ${mlpRuns} runs)`);
+  printTable([
+    ['side', 'throughput', 'wall', 'cpu', '× pytorch', ''],
+    ...bnSides.map((s) => row(s, 'samples', bnPeer)),
   ]);
   console.log('\nResults — CNN 64×64 images (images/s)');
   printTable([

@@ -3,7 +3,9 @@
 # Timed from building the model to the end of the last epoch; importing torch and reading the
 # file are not timed. Prints one line `BENCH_RESULT <json>`.
 #
-#   python3 torch_train.py <mlp|cnn> DATA_F32 N D EPOCHS BATCH
+#   python3 torch_train.py <mlp|mlp-bn|cnn> DATA_F32 N D EPOCHS BATCH
+# mlp-bn: batch norm after each hidden layer's linear (no bias) and before its ReLU, with Keras'
+# defaults as Orchard builds it (eps 1e-3, moving averages at 0.99 = PyTorch momentum 0.01).
 import json
 import os
 import resource
@@ -32,6 +34,16 @@ labels = values[n * d : n * d + n]
 
 
 def build():
+    if kind == "mlp-bn":
+        return torch.nn.Sequential(
+            torch.nn.Linear(d, 64, bias=False),
+            torch.nn.BatchNorm1d(64, eps=1e-3, momentum=0.01),
+            torch.nn.ReLU(),
+            torch.nn.Linear(64, 64, bias=False),
+            torch.nn.BatchNorm1d(64, eps=1e-3, momentum=0.01),
+            torch.nn.ReLU(),
+            torch.nn.Linear(64, 1),
+        )
     if kind == "mlp":
         return torch.nn.Sequential(
             torch.nn.Linear(d, 64),
