@@ -6,7 +6,17 @@
  */
 #include "kernels.h"
 
-static inline v128_t high_half(v128_t v) { return wasm_i32x4_shuffle(v, v, 2, 3, 0, 1); }
+/* Adds the four float32 lanes of v, as float64, to the column sums lo (lanes 0, 1) and hi (2, 3). */
+static inline void add_wide(v128_t *lo, v128_t *hi, v128_t v) {
+  *lo = wasm_f64x2_add(*lo, wasm_f64x2_promote_low_f32x4(v));
+  *hi = wasm_f64x2_add(*hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
+}
+
+/* Stores four columns' float64 sums (lo, hi) at p. */
+static inline void store_wide(double *p, v128_t lo, v128_t hi) {
+  wasm_v128_store(p, lo);
+  wasm_v128_store(p + 2, hi);
+}
 
 /* sums[j] = Σ_r x[r][j] and squares[j] = Σ_r x[r][j]² (doubles). */
 EXPORT("column_moments")
@@ -17,16 +27,15 @@ void column_moments(const f32 *x, double *sums, double *squares, int rows, int c
     for (int r = 0; r < rows; r++) {
       v128_t v = wasm_v128_load(x + r * cols + j);
       v128_t lo = wasm_f64x2_promote_low_f32x4(v);
-      v128_t hi = wasm_f64x2_promote_low_f32x4(high_half(v));
+      v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
       s0 = wasm_f64x2_add(s0, lo);
       s1 = wasm_f64x2_add(s1, hi);
+      // Squared in float64: the variance is E[x²] − E[x]², which float32 squares would not keep.
       q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(lo, lo));
       q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(hi, hi));
     }
-    wasm_v128_store(sums + j, s0);
-    wasm_v128_store(sums + j + 2, s1);
-    wasm_v128_store(squares + j, q0);
-    wasm_v128_store(squares + j + 2, q1);
+    store_wide(sums + j, s0, s1);
+    store_wide(squares + j, q0, q1);
   }
   for (; j < cols; j++) {
     double s = 0, q = 0;
@@ -76,16 +85,11 @@ void batch_norm_grad_sums(const f32 *g, const f32 *xhat, double *dbeta, double *
     v128_t b0 = wasm_f64x2_splat(0), b1 = b0, g0 = b0, g1 = b0;
     for (int r = 0; r < rows; r++) {
       v128_t v = wasm_v128_load(g + r * cols + j);
-      v128_t p = wasm_f32x4_mul(v, wasm_v128_load(xhat + r * cols + j));
-      b0 = wasm_f64x2_add(b0, wasm_f64x2_promote_low_f32x4(v));
-      b1 = wasm_f64x2_add(b1, wasm_f64x2_promote_low_f32x4(high_half(v)));
-      g0 = wasm_f64x2_add(g0, wasm_f64x2_promote_low_f32x4(p));
-      g1 = wasm_f64x2_add(g1, wasm_f64x2_promote_low_f32x4(high_half(p)));
+      add_wide(&b0, &b1, v);
+      add_wide(&g0, &g1, wasm_f32x4_mul(v, wasm_v128_load(xhat + r * cols + j)));
     }
-    wasm_v128_store(dbeta + j, b0);
-    wasm_v128_store(dbeta + j + 2, b1);
-    wasm_v128_store(dgamma + j, g0);
-    wasm_v128_store(dgamma + j + 2, g1);
+    store_wide(dbeta + j, b0, b1);
+    store_wide(dgamma + j, g0, g1);
   }
   for (; j < cols; j++) {
     double b = 0, s = 0;
