@@ -146,6 +146,26 @@ interface ConvGradientAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/** tfjs' window arithmetic for a convolution gradient (NHWC, dilation 1) of `inputShape` by `filterShape`. */
+function convWindow(
+  tf: Tf,
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  { strides, pad, dimRoundingMode }: ConvGradientAttrs,
+): { batch: number; shape: WindowShape } {
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  return { batch: info.batchSize, shape: windowShape(info) };
+}
+
 function windowShape(info: Conv2DInfo): WindowShape {
   return { ...info, padTop: info.padInfo.top, padLeft: info.padInfo.left };
 }
@@ -190,23 +210,18 @@ function registerConvGradients(tf: Tf): void {
       const backend = anyBackend as HeapBackend;
       const x = inputs['x']!;
       const dy = inputs['dy']!;
-      const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-        attrs as unknown as ConvGradientAttrs & {
-          filterShape: [number, number, number, number];
-        };
-      requireNhwc(dataFormat, 'Conv2DBackpropFilter');
-      const info = tf.backend_util.computeConv2DInfo(
+      const conv = attrs as unknown as ConvGradientAttrs & {
+        filterShape: [number, number, number, number];
+      };
+      requireNhwc(conv.dataFormat, 'Conv2DBackpropFilter');
+      const { batch, shape } = convWindow(
+        tf,
         x.shape as [number, number, number, number],
-        filterShape,
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-        false,
-        'channelsLast',
+        conv.filterShape,
+        conv,
       );
-      return onHeap(backend, 'Conv2DBackpropFilter', filterShape, [x, dy], ([xs, dys], dw) =>
-        convFilterGradient(xs!, dys!, dw, info.batchSize, windowShape(info)),
+      return onHeap(backend, 'Conv2DBackpropFilter', conv.filterShape, [x, dy], ([xs, dys], dw) =>
+        convFilterGradient(xs!, dys!, dw, batch, shape),
       );
     },
   });
@@ -217,23 +232,18 @@ function registerConvGradients(tf: Tf): void {
     kernelFunc: (args) => {
       const backend = args.backend as HeapBackend;
       const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-      const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-        args.attrs as unknown as ConvGradientAttrs & {
-          inputShape: [number, number, number, number];
-        };
-      if (dataFormat !== 'NHWC') return originalInput.kernelFunc(args);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputShape,
+      const conv = args.attrs as unknown as ConvGradientAttrs & {
+        inputShape: [number, number, number, number];
+      };
+      if (conv.dataFormat !== 'NHWC') return originalInput.kernelFunc(args);
+      const { batch, shape } = convWindow(
+        tf,
+        conv.inputShape,
         filter.shape as [number, number, number, number],
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-        false,
-        'channelsLast',
+        conv,
       );
-      return onHeap(backend, 'Conv2DBackpropInput', inputShape, [dy, filter], ([dys, filters], dx) =>
-        convInputGradient(dys!, filters!, dx, info.batchSize, windowShape(info)),
+      return onHeap(backend, 'Conv2DBackpropInput', conv.inputShape, [dy, filter], ([dys, filters], dx) =>
+        convInputGradient(dys!, filters!, dx, batch, shape),
       );
     },
   });
