@@ -97,6 +97,11 @@ export class LabelOutbox {
     if (this.scope !== null) this.remove(this.keyOf(id));
   }
 
+  /** Whether `open` has run: the workspace is known and earlier pages' writes were handed out. */
+  get opened(): boolean {
+    return this.scope !== null;
+  }
+
   /** How many writes are kept now (this page's and any sent again). */
   get size(): number {
     return this.held.size;

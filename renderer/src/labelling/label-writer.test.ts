@@ -213,6 +213,22 @@ describe('LabelWriter with an outbox (a page closed before the engine answered)'
     expect(page(storage, engine).left.writes).toEqual([]);
   });
 
+  it('a write waiting behind an earlier one of its item is kept with the seq that one got', async () => {
+    const storage = browserStorage();
+    const engine = fakeEngine();
+    const first = page(storage, engine);
+    first.writer.send(write('chain-one', 2));
+    first.writer.send(write('chain-two', 2, { value: { classes: ['b'] } }));
+    await tick();
+    const one = engine.calls[0];
+    one?.answer({ ...engine.stored(one.params), seq: 30 });
+    await tick();
+    expect(engine.calls[1]?.params).toMatchObject({ id: 'chain-two', expectedSeq: 30 });
+    // The page closes before the second is answered: the next one sends it expecting seq 30, not
+    // the nothing the first page knew when the key was pressed (which would be a false conflict).
+    expect(page(storage, engine).left.writes).toMatchObject([{ id: 'chain-two', basedOnSeq: 30 }]);
+  });
+
   it('an undo left unsent carries the seq of the write it undoes', async () => {
     const storage = browserStorage();
     const engine = fakeEngine();

@@ -99,9 +99,10 @@ export class LabelWriter {
   send(write: PendingWrite): Promise<void> {
     const key = this.key(write.labelSetId, write.annotator, write.rowId);
     this.claim(write.id);
-    this.outbox?.keep(write.restored === true ? write : this.withKnownSeqs(write, key));
+    const kept = write.restored === true ? write : this.withKnownSeqs(write, key);
+    this.outbox?.keep(kept);
     this.events.sending(write);
-    const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.deliver(write, key));
+    const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.deliver(kept, key));
     this.chains.set(key, next);
     void next.then(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
@@ -133,12 +134,14 @@ export class LabelWriter {
     const undoes =
       (write.undoesId !== undefined ? this.seqById.get(write.undoesId) : undefined) ?? write.undoesSeq;
     const expectedSeq = this.expectedFor(write, key);
-    // What is sent now is what a later page must send again if this one closes before the answer.
-    this.outbox?.keep({
-      ...write,
-      basedOnSeq: expectedSeq,
-      ...(undoes !== undefined ? { undoesSeq: undoes } : {}),
-    });
+    // What is sent now is what a later page must send again if this one closes before the answer;
+    // it differs from what `send` kept only when an earlier write of the item was answered meanwhile.
+    if (expectedSeq !== (write.basedOnSeq ?? null) || undoes !== write.undoesSeq)
+      this.outbox?.keep({
+        ...write,
+        basedOnSeq: expectedSeq,
+        ...(undoes !== undefined ? { undoesSeq: undoes } : {}),
+      });
     try {
       const { annotation, progress } = await this.api.labels.annotate({
         labelSetId: write.labelSetId,

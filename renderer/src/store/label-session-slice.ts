@@ -287,6 +287,8 @@ export const createLabelSessionSlice: SliceCreator<LabelSessionSlice> =
       labelConflicts: [],
       labelChangeCount: 0,
       restoreUnsavedLabels: () => {
+        // Once opened there is nothing more to restore; a reconnect need not ask the engine again.
+        if (outbox.opened) return restored;
         const earlier = restored;
         restored = earlier
           .then(async () => {
