@@ -317,14 +317,6 @@ export function annotationLogPage(
   return rows.map((row) => ({ ...toAnnotation(row), undoesId: row.undoes_id }));
 }
 
-/** Every annotation of a set in log order; iterate, do not hold. Keeps a statement open: no writes meanwhile. */
-export function* iterateAnnotations(db: RegistryDb, labelSetId: string): Generator<Annotation> {
-  const rows = db
-    .prepare('SELECT * FROM annotations WHERE label_set_id = ? ORDER BY seq')
-    .iterate(labelSetId) as IterableIterator<AnnotationRow>;
-  for (const row of rows) yield toAnnotation(row);
-}
-
 export interface CurrentLabel {
   readonly rowId: number;
   readonly annotator: string;
