@@ -9,8 +9,7 @@ import { quoteIdent } from '../../data/sql.js';
 import type { ImagePipeline } from './pipeline.js';
 import type { LabelColumn, PreparedData, SplitData } from './prepare.js';
 import { maxClasses, missingSliceValue, trainingSource } from './prepare.js';
-import { assignFolds, assignHoldout, splitCodes } from './split.js';
-import type { Fold } from './split.js';
+import { assignHoldout, foldsOfSplit, splitCodes } from './split.js';
 
 /** Images decoded at once: sharp decodes on libuv's threads, so a few in flight keep them busy. */
 const decodeConcurrency = 8;
@@ -217,18 +216,7 @@ export async function prepareImageData(input: PrepareImageDataInput): Promise<Pr
   const testSlices: Record<string, string[]> = {};
   for (const c of sliceColumns)
     testSlices[c.name] = (parts[2]?.members ?? []).map((m) => m.slices[c.name] as string);
-  let folds: Fold[] | null = null;
-  if (split.kind === 'kfold') {
-    const assigned = assignFolds({
-      rows: train.n,
-      classes: split.stratify ? Int32Array.from(train.y) : null,
-      labels,
-      folds: split.folds,
-      seed: config.seed,
-    });
-    folds = assigned.folds;
-    warnings.push(...assigned.warnings);
-  }
+  const folds = foldsOfSplit(split, train, { stratify: split.stratify, labels, seed: config.seed, warnings });
   return {
     task: labels.length === 2 ? 'binary' : 'multiclass',
     featureNames: [],

@@ -14,7 +14,7 @@ import { resolveColumns } from './features.js';
 import { fitPipeline } from './fit.js';
 import type { FittedPipeline, ImagePipeline } from './pipeline.js';
 import type { Fold } from './split.js';
-import { assignFolds, assignHoldout, splitCodes } from './split.js';
+import { assignHoldout, foldsOfSplit, splitCodes } from './split.js';
 import { checkSourceColumns, describeRelation } from './transform.js';
 import { doubleColumn, floatColumn, integerColumn } from './vectors.js';
 
@@ -378,25 +378,8 @@ export async function prepareTrainingData(
         ),
       );
 
-      let folds: Fold[] | null = null;
-      if (split.kind === 'kfold') {
-        const train = outputs[splitCodes.train];
-        const trainRows = train?.n ?? 0;
-        const trainClasses = new Int32Array(trainRows);
-        if (train !== undefined)
-          for (let i = 0; i < trainRows; i += 1) trainClasses[i] = train.y[i] as number;
-        const assigned = assignFolds({
-          rows: trainRows,
-          classes: stratify ? trainClasses : null,
-          labels,
-          folds: split.folds,
-          seed: config.seed,
-        });
-        folds = assigned.folds;
-        warnings.push(...assigned.warnings);
-      }
-
       const [train, validation, test] = outputs as [SplitData, SplitData, SplitData];
+      const folds = foldsOfSplit(split, train, { stratify, labels, seed: config.seed, warnings });
       return {
         task,
         featureNames: [...pipeline.featureNames],

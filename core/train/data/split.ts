@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../contract/errors.js';
+import type { SplitConfig } from '../../contract/training.js';
 import { mulberry32, shuffleInPlace } from './prng.js';
 
 /** Which split a row went to. */
@@ -143,4 +144,26 @@ export function assignFolds(request: FoldRequest): { folds: Fold[]; warnings: st
     return { train, validation };
   });
   return { folds: result, warnings };
+}
+
+/**
+ * The folds of a k-fold split over the training rows (`y`: their class indices, used when
+ * `stratify`), or null for a holdout split; the folds' warnings are added to `warnings`. Tables and
+ * image folders fold the same way.
+ */
+export function foldsOfSplit(
+  split: SplitConfig,
+  train: { readonly n: number; readonly y: Float32Array },
+  options: { stratify: boolean; labels: readonly string[] | null; seed: number; warnings: string[] },
+): Fold[] | null {
+  if (split.kind !== 'kfold') return null;
+  const assigned = assignFolds({
+    rows: train.n,
+    classes: options.stratify ? Int32Array.from(train.y) : null,
+    labels: options.labels,
+    folds: split.folds,
+    seed: options.seed,
+  });
+  options.warnings.push(...assigned.warnings);
+  return assigned.folds;
 }
