@@ -138,27 +138,28 @@ async function main(): Promise<void> {
   );
   // The two sides alternate, and each keeps its fastest run: on a shared machine one run of either
   // can be slowed by other work, and alternating exposes both to the same spells of it.
-  const wasmRuns: ChildOutcome[] = [];
-  const torchRuns: ChildOutcome[] = [];
-  for (let run = 0; run < mlpRuns; run++) {
-    wasmRuns.push(await orchard('mlp', 'wasm', tabular, mlp.epochs, mlp.batch));
-    if (torch !== null) torchRuns.push(await pytorch('mlp', tabular, mlp.epochs, mlp.batch));
-  }
-  const mlpSides: Side[] = [{ label: 'orchard wasm', outcome: fastest(wasmRuns) }];
+  const alternating = async (kind: 'mlp' | 'mlp-bn'): Promise<{ wasm: Side; pytorch: Side | null }> => {
+    const wasmRuns: ChildOutcome[] = [];
+    const torchRuns: ChildOutcome[] = [];
+    for (let run = 0; run < mlpRuns; run++) {
+      wasmRuns.push(await orchard(kind, 'wasm', tabular, mlp.epochs, mlp.batch));
+      if (torch !== null) torchRuns.push(await pytorch(kind, tabular, mlp.epochs, mlp.batch));
+    }
+    return {
+      wasm: { label: 'orchard wasm', outcome: fastest(wasmRuns) },
+      pytorch: torch === null ? null : { label: `pytorch ${torch} (1 thread)`, outcome: fastest(torchRuns) },
+    };
+  };
+  const plain = await alternating('mlp');
+  const mlpSides: Side[] = [plain.wasm];
   const native = await orchard('mlp', 'tensorflow', tabular, mlp.epochs, mlp.batch);
   if (native.ok) mlpSides.push({ label: 'orchard tensorflow (tfjs-node)', outcome: native });
   else console.log(`  tfjs-node not measured: ${native.reason}`);
-  if (torch !== null) mlpSides.push({ label: `pytorch ${torch} (1 thread)`, outcome: fastest(torchRuns) });
+  if (plain.pytorch !== null) mlpSides.push(plain.pytorch);
 
   console.log(`\n[MLP with batch norm] the same rows and network, batch norm after each hidden layer`);
-  const bnWasmRuns: ChildOutcome[] = [];
-  const bnTorchRuns: ChildOutcome[] = [];
-  for (let run = 0; run < mlpRuns; run++) {
-    bnWasmRuns.push(await orchard('mlp-bn', 'wasm', tabular, mlp.epochs, mlp.batch));
-    if (torch !== null) bnTorchRuns.push(await pytorch('mlp-bn', tabular, mlp.epochs, mlp.batch));
-  }
-  const bnSides: Side[] = [{ label: 'orchard wasm', outcome: fastest(bnWasmRuns) }];
-  if (torch !== null) bnSides.push({ label: `pytorch ${torch} (1 thread)`, outcome: fastest(bnTorchRuns) });
+  const normed = await alternating('mlp-bn');
+  const bnSides: Side[] = normed.pytorch === null ? [normed.wasm] : [normed.wasm, normed.pytorch];
 
   console.log(
     `\n[CNN] ${cnn.images.toLocaleString('en')} images ${cnn.size}×${cnn.size}×${cnn.channels}, batch ${cnn.batch}, ${cnn.epochs} epoch`,
